@@ -1,0 +1,107 @@
+# bash completion for chorus(1) and its commands                -*- shell-script -*-
+#
+# Install as .../bash-completion/completions/chorus, with chorus-parse and
+# chorus-gen as links to it (bash-completion loads a file by command name),
+# or source it from ~/.bashrc.
+#
+# The flags are those of each command's --help; tests/scripts/docs_flags.sh
+# fails when they differ, so add a flag here when you add it to a command.
+
+_chorus_commands='parse gen demo'
+_chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
+_chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
+_chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
+
+# File names for the current word (one per line, so spaces survive).
+_chorus_files() {
+    compopt -o filenames 2>/dev/null
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -f -- "$1"))
+}
+
+# _chorus_words WORDS...: the words that start with the current word.
+_chorus_words() {
+    local cur=$1
+    shift
+    local IFS=$'\n'
+    COMPREPLY=($(compgen -W "$*" -- "$cur"))
+}
+
+# _chorus_command CMD FIRST: completes the current word for chorus-CMD, whose
+# arguments start at COMP_WORDS[FIRST].
+_chorus_command() {
+    local cmd=$1 first=$2
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=
+    ((COMP_CWORD > first)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
+    # "--flag=value": bash splits it at '=' (COMP_WORDBREAKS).
+    if [[ $cur == = ]]; then
+        cur=
+    elif [[ $prev == = ]] && ((COMP_CWORD - 2 >= first)); then
+        prev=${COMP_WORDS[COMP_CWORD - 2]}
+    fi
+    local flags= inputs=0
+    case $cmd in
+    parse)
+        flags='-h --help --version -o --output --progress -q --quiet -p --preset -m --map --format --platform --accounts-out --keep-extra --strict --max-errors --max-line --list-presets'
+        inputs=1
+        case $prev in
+        -p | --preset) _chorus_words "$cur" $_chorus_presets; return ;;
+        -m | --map)
+            compopt -o nospace 2>/dev/null
+            _chorus_words "$cur" $_chorus_map_fields
+            return
+            ;;
+        --format) _chorus_words "$cur" json csv; return ;;
+        -o | --output | --accounts-out) _chorus_files "$cur"; return ;;
+        --platform | --max-errors | --max-line) return ;;
+        esac
+        ;;
+    gen)
+        flags='-h --help --version -n --events --accounts --networks --network-size --tactics --seed --start --days --accounts-out --truth-out -o --output --progress -q --quiet'
+        case $prev in
+        --tactics)
+            # A comma-separated list: complete its last item.
+            local done=
+            [[ $cur == *,* ]] && done=${cur%,*},
+            local t words=
+            for t in $_chorus_tactics; do words+=" $done$t"; done
+            compopt -o nospace 2>/dev/null
+            _chorus_words "$cur" $words
+            return
+            ;;
+        -o | --output | --accounts-out | --truth-out) _chorus_files "$cur"; return ;;
+        -n | --events | --accounts | --networks | --network-size | --seed | --start | --days) return ;;
+        esac
+        ;;
+    *)
+        _chorus_files "$cur"
+        return
+        ;;
+    esac
+    if [[ $cur == -* ]]; then
+        _chorus_words "$cur" $flags
+    elif ((inputs)); then
+        _chorus_files "$cur"
+    fi
+}
+
+_chorus() {
+    COMPREPLY=()
+    local name=${COMP_WORDS[0]##*/}
+    if [[ $name == chorus-* ]]; then
+        _chorus_command "${name#chorus-}" 1
+        return
+    fi
+    if ((COMP_CWORD == 1)); then
+        local cur=${COMP_WORDS[1]}
+        if [[ $cur == -* ]]; then
+            _chorus_words "$cur" -h --help --version
+        else
+            _chorus_words "$cur" $_chorus_commands
+        fi
+        return
+    fi
+    _chorus_command "${COMP_WORDS[1]}" 2
+}
+
+complete -F _chorus chorus chorus-parse chorus-gen

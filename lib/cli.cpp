@@ -1,0 +1,96 @@
+#include "cli.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cerrno>
+#include <cstdlib>
+
+#include "exit_status.hpp"
+
+#ifndef CHORUS_VERSION
+#define CHORUS_VERSION "0.0.0"
+#endif
+
+namespace chorus {
+
+CommandLine::CommandLine(std::string prog, std::string description)
+    : prog_(std::move(prog)), app_(std::move(description), prog_) {
+  app_.set_version_flag("--version", prog_ + " (chorus) " CHORUS_VERSION);
+  app_.get_formatter()->column_width(32);
+  app_.option_defaults()->always_capture_default();
+}
+
+void CommandLine::add_common(CommonOptions& opts, bool with_inputs, bool with_output) {
+  if (with_inputs)
+    app_.add_option("inputs", opts.inputs, "Input files ('-' or none: standard input); zstd is detected")
+        ->type_name("FILE");
+  if (with_output)
+    app_.add_option("-o,--output", opts.output, "Write to FILE instead of standard output (zstd if it ends in .zst)")
+        ->type_name("FILE");
+  app_.add_flag("--progress", opts.progress, "Show a progress line on standard error even when it is not a terminal");
+  app_.add_flag("-q,--quiet", opts.quiet, "No progress line and no summary (errors are still reported)");
+}
+
+void CommandLine::parse(int argc, char** argv) {
+  try {
+    app_.parse(argc, argv);
+  } catch (const CLI::CallForHelp&) {
+    std::fputs(app_.help().c_str(), stdout);
+    std::exit(std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitSuccess : kExitUsageError);
+  } catch (const CLI::CallForAllHelp&) {
+    std::fputs(app_.help("", CLI::AppFormatMode::All).c_str(), stdout);
+    std::exit(std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitSuccess : kExitUsageError);
+  } catch (const CLI::CallForVersion&) {
+    std::fputs((app_.version() + "\n").c_str(), stdout);
+    std::exit(std::fflush(stdout) == 0 && !std::ferror(stdout) ? kExitSuccess : kExitUsageError);
+  } catch (const CLI::ParseError& e) {
+    std::string msg = e.what();
+    if (!msg.empty() && msg.back() == '\n') msg.pop_back();
+    // CLI11 capitalises its messages; ours are lower case.
+    if (!msg.empty() && msg[0] >= 'A' && msg[0] <= 'Z' && !(msg.size() > 1 && msg[1] >= 'A' && msg[1] <= 'Z'))
+      msg[0] = static_cast<char>(msg[0] - 'A' + 'a');
+    usage_error(msg);
+  }
+}
+
+void CommandLine::usage_error(const std::string& message) const {
+  std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", prog_.c_str(), message.c_str(),
+               prog_.c_str());
+  std::exit(kExitUsageError);
+}
+
+bool progress_wanted(const CommonOptions& opts) {
+  if (opts.quiet) return false;
+  return opts.progress || ::isatty(2);
+}
+
+}  // namespace chorus
+
+namespace chorus {
+namespace {
+
+Result<uint64_t> parse_scaled(std::string_view text, double base, const char* what) {
+  std::string t(text);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(t.c_str(), &end);
+  if (end == t.c_str() || errno != 0 || !(v >= 0)) return Status::error("'" + t + "' is not a valid " + what);
+  std::string suffix(end);
+  double m = 1;
+  if (suffix == "" ) m = 1;
+  else if (suffix == "k" || suffix == "K" || suffix == "KiB" || suffix == "kB") m = base;
+  else if (suffix == "M" || suffix == "MiB" || suffix == "MB") m = base * base;
+  else if (suffix == "G" || suffix == "GiB" || suffix == "GB") m = base * base * base;
+  else return Status::error("'" + t + "' is not a valid " + what + " (suffixes: k, M, G)");
+  double r = v * m;
+  if (r > 9.0e18) return Status::error("'" + t + "' is too large");
+  return static_cast<uint64_t>(r + 0.5);
+}
+
+}  // namespace
+
+Result<uint64_t> parse_count(std::string_view text) { return parse_scaled(text, 1000.0, "count"); }
+Result<uint64_t> parse_bytes(std::string_view text) { return parse_scaled(text, 1024.0, "size"); }
+
+}  // namespace chorus

@@ -1,0 +1,61 @@
+// cli.hpp — the one wrapper around CLI11 that every chorus command uses, so
+// they all behave alike: --help and --version print to standard output and
+// exit 0; any other command-line error prints `prog: message` and
+// `Try 'prog --help'` to standard error and exits 2 (kExitUsageError).
+// Also the options every command shares: input operands, -o, --progress,
+// --quiet. Not thread-safe; used once at start-up.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include <cstdint>
+#include <string_view>
+
+#include "status.hpp"
+
+#include <string>
+#include <vector>
+
+namespace chorus {
+
+struct CommonOptions {
+  std::vector<std::string> inputs;  // operands; empty means standard input
+  std::string output = "-";
+  bool progress = false;  // force the progress line
+  bool quiet = false;     // no progress line, no summary
+};
+
+class CommandLine {
+ public:
+  CommandLine(std::string prog, std::string description);
+  CLI::App& app() { return app_; }
+  const std::string& prog() const { return prog_; }
+
+  // Adds the operands, -o/--output, --progress and --quiet.
+  void add_common(CommonOptions& opts, bool with_inputs = true, bool with_output = true);
+
+  // Parses; exits the process for --help, --version and usage errors.
+  void parse(int argc, char** argv);
+
+  // Prints `prog: message` + the try line and exits 2: for errors the
+  // command finds after parsing (conflicting flags, bad values).
+  [[noreturn]] void usage_error(const std::string& message) const;
+
+ private:
+  std::string prog_;
+  CLI::App app_;
+};
+
+// Whether to show a progress line: forced, suppressed, or when stderr is a terminal.
+bool progress_wanted(const CommonOptions& opts);
+
+}  // namespace chorus
+
+namespace chorus {
+
+// "250", "10k", "1.5M", "2G" (powers of 1000): counts of events, accounts, ...
+Result<uint64_t> parse_count(std::string_view text);
+// "4096", "64k", "16M", "2G", also "16MiB" (powers of 1024): sizes in bytes.
+Result<uint64_t> parse_bytes(std::string_view text);
+
+}  // namespace chorus
