@@ -111,13 +111,14 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/parse_bench.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-# run_once OUT CMD... : runs CMD pinned, stdout to OUT; sets seconds and rss_kb (empty without GNU time).
+# run_once OUT CMD... : runs CMD pinned, stdout to OUT; sets seconds (wall), and with GNU time
+# cpu_seconds (user + system) and rss_kb (peak RSS), else leaves them empty.
 run_once() {
     local out=$1 t0 t1
     shift
     t0=$(date +%s%N)
     if [[ -n $gnu_time ]]; then
-        "$gnu_time" -f %M -o "$work/rss" "${pin[@]}" "$@" >"$out" 2>"$work/stderr" || {
+        "$gnu_time" -f '%M %U %S' -o "$work/rusage" "${pin[@]}" "$@" >"$out" 2>"$work/stderr" || {
             cat "$work/stderr" >&2
             die "failed: $*"
         }
@@ -126,11 +127,14 @@ run_once() {
     fi
     t1=$(date +%s%N)
     seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
-    rss_kb=
-    if [[ -n $gnu_time ]]; then rss_kb=$(tail -n 1 "$work/rss"); fi
+    rss_kb='' cpu_seconds=''
+    if [[ -n $gnu_time ]]; then
+        read -r rss_kb cpu_seconds < <(tail -n 1 "$work/rusage" | awk '{ printf "%s %.2f\n", $1, $2 + $3 }')
+    fi
 }
 
-# best_of N OUT CMD... : sets best (seconds) and peak_rss_kb over N runs.
+# best_of N OUT CMD... : sets best (the least wall seconds), best_cpu (that run's CPU seconds) and
+# peak_rss_kb over N runs.
 best_of() {
     local n=$1 i
     shift
@@ -138,7 +142,9 @@ best_of() {
     peak_rss_kb=
     for ((i = 0; i < n; i++)); do
         run_once "$@"
-        if [[ -z $best ]] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$seconds; fi
+        if [[ -z $best ]] || awk -v a="$seconds" -v b="$best" 'BEGIN { exit !(a < b) }'; then
+            best=$seconds best_cpu=$cpu_seconds
+        fi
         if [[ -n $rss_kb ]] && { [[ -z $peak_rss_kb ]] || ((rss_kb > peak_rss_kb)); }; then peak_rss_kb=$rss_kb; fi
     done
 }
@@ -160,22 +166,22 @@ if [[ $parsed != "$events" ]]; then
 fi
 
 best_of "$runs" /dev/null "$ref" "$data"
-ref_s=$best
+ref_s=$best ref_cpu=$best_cpu
 best_of "$runs" /dev/null "$parse" --preset canonical --quiet -o /dev/null "$data"
-parse_s=$best
+parse_s=$best parse_cpu=$best_cpu
 parse_rss_kb=$peak_rss_kb
 
 if ((have_jq)); then
     jq_bytes=$(file_size "$jq_data")
     jq_events=$(wc -l <"$jq_data")
     run_once /dev/null jq -c '{id, account, ts, type, text, urls, hashtags, mentions, parent}' "$jq_data"
-    jq_s=$seconds
+    jq_s=$seconds jq_cpu=$cpu_seconds
 fi
 
 # --- report -------------------------------------------------------------------------------------
 mbps() { awk -v b="$1" -v s="$2" 'BEGIN { printf "%.1f", b / 1e6 / s }'; }
 evps() { awk -v e="$1" -v s="$2" 'BEGIN { printf "%.0f", e / s }'; }
-row() { printf '%-14s %14s %10s %10s %12s %14s\n' "$@"; }
+row() { printf '%-14s %14s %10s %10s %10s %10s %12s\n' "$@"; }
 
 echo
 if ((have_jq)); then
@@ -183,14 +189,22 @@ if ((have_jq)); then
 else
     echo "best of $runs runs for ndjson_count and chorus-parse; jq not installed, skipped"
 fi
-row program bytes events seconds MB/s events/s
-row ndjson_count "$bytes" "$events" "$ref_s" "$(mbps "$bytes" "$ref_s")" "$(evps "$events" "$ref_s")"
-row chorus-parse "$bytes" "$events" "$parse_s" "$(mbps "$bytes" "$parse_s")" "$(evps "$events" "$parse_s")"
+row program bytes events seconds "cpu s" MB/s events/s
+row ndjson_count "$bytes" "$events" "$ref_s" "${ref_cpu:--}" "$(mbps "$bytes" "$ref_s")" "$(evps "$events" "$ref_s")"
+row chorus-parse "$bytes" "$events" "$parse_s" "${parse_cpu:--}" "$(mbps "$bytes" "$parse_s")" "$(evps "$events" "$parse_s")"
 if ((have_jq)); then
-    row jq "$jq_bytes" "$jq_events" "$jq_s" "$(mbps "$jq_bytes" "$jq_s")" "$(evps "$jq_events" "$jq_s")"
+    row jq "$jq_bytes" "$jq_events" "$jq_s" "${jq_cpu:--}" "$(mbps "$jq_bytes" "$jq_s")" "$(evps "$jq_events" "$jq_s")"
 else
-    row jq - - - - "(jq not installed: skipped)"
+    row jq - - - - - "(not installed: skipped)"
 fi
+# On one core, wall time well above CPU time means something else ran there: every figure is low,
+# and the ratios are only as good as the share each program got.
+for pair in "ndjson_count $ref_s ${ref_cpu:-}" "chorus-parse $parse_s ${parse_cpu:-}" "jq ${jq_s:-} ${jq_cpu:-}"; do
+    read -r name wall cpu <<<"$pair"
+    if [[ -n ${cpu:-} ]] && awk -v w="$wall" -v c="$cpu" 'BEGIN { exit !(w > 1.15 * c + 0.02) }'; then
+        echo "note: $name waited for core 0 (wall $wall s, CPU $cpu s): the machine is busy, figures are low"
+    fi
+done
 echo
 
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN { print (v >= t ? "PASS" : "MISS") }'; }

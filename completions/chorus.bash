@@ -73,6 +73,7 @@ _chorus_command() {
         -n | --events | --accounts | --networks | --network-size | --seed | --start | --days) return ;;
         esac
         ;;
+    demo) return ;;
     *)
         _chorus_files "$cur"
         return

@@ -52,71 +52,67 @@ bool Account::empty() const {
 
 namespace {
 
-template <typename S>
-void opt_string(std::string& out, const std::optional<S>& v) {
+template <typename Out, typename S>
+void opt_string(Out& out, const std::optional<S>& v) {
   if (v) append_json_string(out, *v);
-  else out += "null";
+  else out.append("null", 4);
 }
 
-void opt_int(std::string& out, const std::optional<int64_t>& v) {
+template <typename Out>
+void opt_int(Out& out, const std::optional<int64_t>& v) {
   if (v) append_int(out, *v);
-  else out += "null";
+  else out.append("null", 4);
 }
 
-template <typename V>
-void string_array(std::string& out, const V& v) {
-  out += '[';
-  for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
-    append_json_string(out, v[i]);
-  }
-  out += ']';
+template <typename Out>
+void lit(Out& out, std::string_view s) {
+  out.append(s.data(), s.size());
 }
 
 // Event and EventView are written by the same code, so their JSON cannot drift apart.
-template <typename E>
-void append_event(std::string& out, const E& e) {
-  out += "{\"id\":";
+template <typename Out, typename E>
+void append_event(Out& out, const E& e) {
+  lit(out, "{\"id\":");
   append_json_string(out, e.id);
-  out += ",\"account\":";
+  lit(out, ",\"account\":");
   append_json_string(out, e.account);
-  out += ",\"ts\":";
+  lit(out, ",\"ts\":");
   append_epoch_seconds(out, e.ts);
-  out += ",\"type\":\"";
-  out += event_type_name(e.type);
-  out += "\",\"text\":";
+  lit(out, ",\"type\":\"");
+  lit(out, event_type_name(e.type));
+  lit(out, "\",\"text\":");
   append_json_string(out, e.text);
-  out += ",\"urls\":";
-  string_array(out, e.urls);
-  out += ",\"hashtags\":";
-  string_array(out, e.hashtags);
-  out += ",\"mentions\":";
-  string_array(out, e.mentions);
-  out += ",\"media\":";
-  string_array(out, e.media);
-  out += ",\"parent\":";
+  lit(out, ",\"urls\":");
+  append_json_string_array(out, e.urls);
+  lit(out, ",\"hashtags\":");
+  append_json_string_array(out, e.hashtags);
+  lit(out, ",\"mentions\":");
+  append_json_string_array(out, e.mentions);
+  lit(out, ",\"media\":");
+  append_json_string_array(out, e.media);
+  lit(out, ",\"parent\":");
   opt_string(out, e.parent);
-  out += ",\"lang\":";
+  lit(out, ",\"lang\":");
   opt_string(out, e.lang);
-  out += ",\"audience\":";
+  lit(out, ",\"audience\":");
   opt_string(out, e.audience);
-  out += ",\"platform\":";
+  lit(out, ",\"platform\":");
   opt_string(out, e.platform);
-  out += ",\"views\":";
+  lit(out, ",\"views\":");
   opt_int(out, e.views);
-  out += ",\"likes\":";
+  lit(out, ",\"likes\":");
   opt_int(out, e.likes);
   if (!e.extra.empty()) {
-    out += ",\"extra\":";
-    out += e.extra;
+    lit(out, ",\"extra\":");
+    lit(out, e.extra);
   }
-  out += "}\n";
+  lit(out, "}\n");
 }
 
 }  // namespace
 
 void append_event_json(std::string& out, const Event& e) { append_event(out, e); }
-void append_event_json(std::string& out, const EventView& e) { append_event(out, e); }
+void append_event_json(TextBuffer& out, const EventView& e) { append_event(out, e); }
 
 void append_account_json(std::string& out, const Account& a) {
   out += "{\"account\":";

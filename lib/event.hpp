@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "text_buffer.hpp"
 #include "timestamp.hpp"
 
 namespace chorus {
@@ -61,7 +62,7 @@ struct EventView {
 
 // One JSON line, with '\n'. Fields in a fixed order; absent optionals are null.
 void append_event_json(std::string& out, const Event& e);
-void append_event_json(std::string& out, const EventView& e);
+void append_event_json(TextBuffer& out, const EventView& e);
 void append_account_json(std::string& out, const Account& a);
 
 }  // namespace chorus

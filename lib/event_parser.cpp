@@ -255,7 +255,7 @@ void EventParser::commit() {
     }
     // Events: write everything up to this one's end.
     if (o.out_end > written) {
-      out_.write(std::string_view(block_out_).substr(written, o.out_end - written));
+      out_.write(block_out_.view().substr(written, o.out_end - written));
       written = o.out_end;
     }
     ++stats_.events;

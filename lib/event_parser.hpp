@@ -25,6 +25,7 @@
 #include "input.hpp"
 #include "output.hpp"
 #include "record_builder.hpp"
+#include "text_buffer.hpp"
 #include "status.hpp"
 
 namespace chorus {
@@ -109,7 +110,7 @@ class EventParser {
   std::unique_ptr<RecordBuilder> builder_;
   simdjson::ondemand::parser stream_parser_, line_parser_;
   EventView event_;
-  std::string block_out_;
+  TextBuffer block_out_;
   std::vector<Outcome> outcomes_;
   std::vector<RecordError> errors_;
   std::vector<Account> pending_accounts_;

@@ -1,5 +1,6 @@
 #include "extractor.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "json_writer.hpp"
@@ -68,6 +69,19 @@ Extractor::Extractor(const FieldMap& map, bool want_profiles, bool keep_extra) :
     type_rule_slots_.push_back(slot);
     add_path(0, rule.path, 0, slot);
     if (record_node != 0) add_path(record_node, rule.path, 0, slot);
+  }
+  index_children();
+}
+
+// Sorts each node's children by name and indexes them by first byte, so a
+// member name is compared with the few children sharing its first byte.
+void Extractor::index_children() {
+  for (auto& n : nodes_) {
+    std::sort(n.children.begin(), n.children.end());
+    if (n.children.size() > 255) n.plain_keys = false;  // the index holds 255 entries
+    std::fill(std::begin(n.first), std::end(n.first), 0);
+    for (size_t i = n.children.size(); i-- > 0;)
+      if (n.plain_keys) n.first[static_cast<unsigned char>(n.children[i].first[0])] = static_cast<uint8_t>(i + 1);
   }
 }
 
@@ -149,11 +163,17 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
       // spelled with \u escapes is not one of ours (and goes to `extra`).
       // The raw name is followed by its closing quote and more input (or padding).
       const char* p = field.value_unsafe().key().raw();
-      for (const auto& [k, c] : n.children)
-        if (p[0] == k[0] && p[k.size()] == '"' && std::memcmp(p + 1, k.data() + 1, k.size() - 1) == 0) {
-          found = static_cast<int>(c);
+      for (size_t i = n.first[static_cast<unsigned char>(p[0])]; i > 0 && i <= n.children.size(); ++i) {
+        const std::string& k = n.children[i - 1].first;
+        if (k[0] != p[0]) break;
+        if (p[k.size()] != '"') continue;
+        size_t j = 1;
+        while (j < k.size() && p[j] == k[j]) ++j;
+        if (j == k.size()) {
+          found = static_cast<int>(n.children[i - 1].second);
           break;
         }
+      }
     } else {
       std::string_view key;
       if ((e = field.value_unsafe().unescaped_key().get(key))) return e;

@@ -89,7 +89,8 @@ class Extractor {
     std::vector<int> slots;
   };
   struct Node {
-    std::vector<std::pair<std::string, uint32_t>> children;  // member name -> node
+    std::vector<std::pair<std::string, uint32_t>> children;  // member name -> node, sorted
+    uint8_t first[256] = {};        // 1 + index of the first child whose name starts with a byte
     bool plain_keys = true;         // no child name holds '"' or '\\': compare names raw
     int each = -1;                  // node applied to every array element
     std::vector<Filter> filters;    // [key=value]/member steps at this array
@@ -105,6 +106,7 @@ class Extractor {
 
   uint32_t add_path(uint32_t root, const Path& p, size_t from, int slot);
   uint32_t child(uint32_t node, const std::string& key);
+  void index_children();
   simdjson::error_code walk(simdjson::ondemand::value v, uint32_t node, RawRecord* rec);
   simdjson::error_code walk_object(simdjson::ondemand::object obj, uint32_t node, RawRecord* rec);
   simdjson::error_code capture(simdjson::ondemand::value v, simdjson::ondemand::json_type t, const Node& n,

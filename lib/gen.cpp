@@ -17,7 +17,7 @@
 //    of L, so network members' ids are scattered among everyone else's. The
 //    only per-account storage is for planted-network members (bounded by
 //    --networks x the network size).
-//  * Time advances in slices. A slice is long enough for about 32k events on
+//  * Time advances in slices. A slice is long enough for about 8k events on
 //    average (at least one second, at most an hour): its drafts are sorted by
 //    (ts, creation order) and written, then the buffer is reused.
 //  * Campaigns, cascades and headlines schedule events into the future (at
@@ -110,8 +110,8 @@ const char* const kOrigins[] = {"RU", "CN", "IR", "EG", "VE", "AE"};
 const char* const kTargets[] = {"US", "GB", "DE", "FR", "ES", "MX", "BR", "IT", "IN"};
 
 // Hours of the day (UTC) weighted by how busy they are.
-constexpr int64_t kHourWeight[24] = {60,  45,  35,  30,  28,  30,  40,  55,  70,  80,  90,  95,
-                                     100, 105, 110, 115, 120, 125, 130, 135, 130, 115, 95,  75};
+constexpr int64_t kHourWeight[24] = {60,  45,  35,  30,  28,  30,  40,  55,  70,  80,  90, 95,
+                                     100, 105, 110, 115, 120, 125, 130, 135, 130, 115, 95, 75};
 
 int64_t floor_div(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
 
@@ -235,7 +235,6 @@ struct Schedule {
 };
 
 struct Member {
-  uint32_t network;
   Platform platform;
   uint8_t origin;  // country index: where it is run from
   uint8_t target;  // country index: the audience it poses for
@@ -246,7 +245,7 @@ struct Member {
 struct Network {
   std::string name;
   Tactic tactic;
-  uint32_t first = 0, size = 0;  // member indexes into members_
+  uint32_t first = 0, size = 0;  // its members are members[first, first + size)
   uint32_t seeds = 0;            // share ring: the first `seeds` members are the boosted accounts
   uint8_t origin = 0, target = 0;
   std::string domain;                            // link amplification
@@ -292,14 +291,13 @@ enum Kind : uint8_t { kOrganicPost, kOrganicShare, kOrganicReply, kMade };
 // at write time; campaign and confounder events carry theirs in `made`.
 struct Draft {
   Micros ts = 0;
-  uint64_t seq = 0;          // creation order: breaks ts ties, parent before child
-  uint64_t content = 0;      // seed of the organic content
-  uint64_t parent = 0;       // number + 1 of an already written parent
-  uint64_t parent_seq = 0;   // seq + 1 of a parent that is a draft too
+  uint64_t seq = 0;         // creation order: breaks ts ties, parent before child
+  uint64_t content = 0;     // seed of the organic content
+  uint64_t parent = 0;      // number + 1 of an already written parent
+  uint64_t parent_seq = 0;  // seq + 1 of a parent that is a draft too
   uint32_t account = 0;
   uint32_t parent_account = 0;
   Kind kind = kOrganicPost;
-  bool referenced = false;   // children refer to it by seq
   std::unique_ptr<Event> made;
 };
 
@@ -467,14 +465,18 @@ struct Generator::Impl {
 };
 
 Generator::Impl::Impl(const GenConfig& c)
-    : cfg(c), n_events(c.events), n_accounts(c.accounts), seed(mix64(c.seed ^ 0x63686f727573ULL)),
+    : cfg(c),
+      n_events(c.events),
+      n_accounts(c.accounts),
+      seed(mix64(c.seed ^ 0x63686f727573ULL)),
       organic_rng(mix64(seed + 1)) {
   Rng rng(mix64(seed + 2));
   start = c.start / kSecond * kSecond;
   int64_t span_s = static_cast<int64_t>(c.days * kDaySeconds + 0.5);
   end = start + span_s * kSecond;
-  // About 32k events per slice on average, between a second and an hour.
-  int64_t slice_s = static_cast<int64_t>(static_cast<u128>(span_s) * 32768 / n_events);
+  // About 8k events per slice on average (the buffer stays in cache),
+  // between a second and an hour.
+  int64_t slice_s = static_cast<int64_t>(static_cast<u128>(span_s) * 8192 / n_events);
   slice = std::clamp<int64_t>(slice_s, 1, 3600) * kSecond;
   event_width = std::max(9, digits(n_events - 1));
   account_width = std::max(8, digits(n_accounts - 1));
@@ -511,8 +513,8 @@ Generator::Impl::Impl(const GenConfig& c)
   double n = static_cast<double>(n_events);
   cascades = Schedule(capped(n * 0.02 / 110, 2, 24), start, end - start, mix64(seed + 10));
   cascade_cap = std::clamp<uint64_t>(n_events / 500, 20, 2000);
-  headlines = Schedule(capped(std::clamp(n / days / 2000, 2.0, 16.0) * days, 1, 16), start, end - start,
-                       mix64(seed + 11));
+  headlines =
+      Schedule(capped(std::clamp(n / days / 2000, 2.0, 16.0) * days, 1, 16), start, end - start, mix64(seed + 11));
   outlet_posts = Schedule(capped(std::clamp(n / days / 5000, 1.0, 12.0) * days * kOutletAccounts, 1, 48), start,
                           end - start, mix64(seed + 12));
 
@@ -575,8 +577,10 @@ void Generator::Impl::build_networks(Rng& rng) {
         std::vector<std::string> chain;
         for (int len = static_cast<int>(rng.between(3, 5)); len > 0; --len) {
           const std::string& tag = rng.pick(pool);
-          if (std::find(chain.begin(), chain.end(), tag) == chain.end()) chain.push_back(tag);
-          else ++len;
+          if (std::find(chain.begin(), chain.end(), tag) == chain.end())
+            chain.push_back(tag);
+          else
+            ++len;
         }
         net.chains.push_back(std::move(chain));
       }
@@ -585,7 +589,6 @@ void Generator::Impl::build_networks(Rng& rng) {
     Micros burst = start - rng.between(20, 400) * kDaySeconds * kSecond;
     for (uint32_t k = 0; k < net.size; ++k) {
       Member m;
-      m.network = i;
       m.platform = rng.chance(other_share) ? other : main;
       m.origin = net.origin;
       m.target = net.target;
@@ -638,15 +641,16 @@ uint8_t Generator::Impl::audience_of(uint64_t l) const {
 // accounts in bulk) use a bijection of the account number modulo 10^8.
 struct Generator::Impl::Naming {
   uint64_t first, last;
-  int style;         // 0..3 name-based, 4 suggested
-  uint64_t number;   // suffix: round of the name-based styles, or the eight digits
+  int style;        // 0..3 name-based, 4 suggested
+  uint64_t number;  // suffix: round of the name-based styles, or the eight digits
 };
 
 Generator::Impl::Naming Generator::Impl::naming(uint64_t l) const {
   if (is_member(l)) {
     uint64_t h = members[l - organic].hash;
     bool suggested = (h & 0xff) < 218;
-    return {h >> 16, h >> 32, suggested ? 4 : static_cast<int>((h >> 8) % 2), suggested ? (h >> 20) % 100000000 : 10 + (h >> 48) % 90};
+    return {h >> 16, h >> 32, suggested ? 4 : static_cast<int>((h >> 8) % 2),
+            suggested ? (h >> 20) % 100000000 : 10 + (h >> 48) % 90};
   }
   uint64_t h = account_hash(l), v = account_ids(l);
   if ((h & 0xff) < 26) return {h >> 16, h >> 32, 4, (v * 2654435761ULL) % 100000000};
@@ -696,8 +700,9 @@ Account Generator::Impl::profile(uint64_t l) const {
     std::string region = kRegions[l - first_publisher];
     region[0] = static_cast<char>(region[0] - 32);
     a.name = "Daily News " + region;
-    a.created = (1235865600LL + static_cast<int64_t>(l - first_publisher) * 211 * kDaySeconds +
-                 rng.between(0, 90 * kDaySeconds)) * kSecond;  // from 2009-03
+    // Opened one after another from March 2009, half a year or so apart.
+    int64_t opened = 1235865600LL + static_cast<int64_t>(l - first_publisher) * 211 * kDaySeconds;
+    a.created = (opened + rng.between(0, 90 * kDaySeconds)) * kSecond;
     a.followers = 200000 + rng.between(0, 2000000);
     a.following = rng.between(100, 900);
     a.verified = true;
@@ -817,8 +822,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
   for (uint32_t k = from; k < net.size; ++k)
     if (rng.chance(share)) who.push_back(organic + net.first + k);
   for (uint32_t k = from; who.size() < 2 && k < net.size; ++k)
-    if (std::find(who.begin(), who.end(), organic + net.first + k) == who.end())
-      who.push_back(organic + net.first + k);
+    if (std::find(who.begin(), who.end(), organic + net.first + k) == who.end()) who.push_back(organic + net.first + k);
   // Copies are posted in a random order of members.
   for (size_t i = who.size(); i > 1; --i) std::swap(who[i - 1], who[rng.below(i)]);
   Lang lang = kCountries[net.target].lang;
@@ -829,7 +833,8 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
     case Tactic::kCopyPaste: {
       std::string sentence;
       gen::append_sentence(sentence, rng, lang, 8, 20);
-      std::string url = rng.chance(0.4) ? "https://" + gen::fringe_domain(rng) + gen::article_path(rng, year, month) : "";
+      std::string url =
+          rng.chance(0.4) ? "https://" + gen::fringe_domain(rng) + gen::article_path(rng, year, month) : "";
       std::string tag = rng.chance(0.4) ? gen::fresh_hashtag(rng) : "";
       std::string media;
       if (rng.chance(0.3)) {  // the same video or image in every copy
@@ -851,19 +856,21 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
       break;
     }
     case Tactic::kLinkAmplification: {
-      static const char* const calls[] = {"Must read", "Everyone needs to see this", "Wow", "This is huge",
-                                          "Read this before it disappears", "They tried to hide this",
-                                          "Important", "Finally someone said it"};
+      static const char* const calls[] = {"Must read",    "Everyone needs to see this",     "Wow",
+                                          "This is huge", "Read this before it disappears", "They tried to hide this",
+                                          "Important",    "Finally someone said it"};
       std::string article = "https://" + net.domain + gen::article_path(rng, year, month);
       for (size_t i = 0; i < who.size(); ++i) {
         std::string text;
-        if (lang == Lang::kEn && rng.chance(0.6)) text = rng.pick(calls);
-        else gen::append_sentence(text, rng, lang, 4, 10);
+        if (lang == Lang::kEn && rng.chance(0.6))
+          text = rng.pick(calls);
+        else
+          gen::append_sentence(text, rng, lang, 4, 10);
         if (rng.chance(0.3)) text += " " + std::string(gen::emoji(rng));
         std::string url = gen::tracking_variant(article, rng);
         text += " " + url;
-        Draft d = made_draft(who[i], t + seconds(skewed_delay(rng, i ? 5 : 0, 900, 2)), EventType::kPost,
-                             std::move(text));
+        Draft d =
+            made_draft(who[i], t + seconds(skewed_delay(rng, i ? 5 : 0, 900, 2)), EventType::kPost, std::move(text));
         d.made->urls.push_back(std::move(url));
         engagement(*d.made, rng, platform_of(who[i]), 2);
         schedule(std::move(d));
@@ -1025,8 +1032,10 @@ void Generator::Impl::add_organic(uint64_t count, Micros from, Micros to) {
     // co-share with each other without any coordination.
     bool hyper = rank < hyperactive;
     uint64_t r = rng.below(100);
-    d.kind = hyper ? (r < 85 ? kOrganicShare : kOrganicPost) : r < 60 ? kOrganicPost : r < 88 ? kOrganicShare
-                                                                                              : kOrganicReply;
+    d.kind = hyper    ? (r < 85 ? kOrganicShare : kOrganicPost)
+             : r < 60 ? kOrganicPost
+             : r < 88 ? kOrganicShare
+                      : kOrganicReply;
     if (d.kind != kOrganicPost) {
       Platform p = platform_of(d.account);
       const Ring& ring = !hyper && rng.chance(0.3) && !archive[p].empty() ? archive[p] : recent[p];
@@ -1051,8 +1060,10 @@ void Generator::Impl::add_organic(uint64_t count, Micros from, Micros to) {
 void Generator::Impl::engagement(Event& e, Rng& rng, Platform p, double median) {
   int64_t likes = heavy_count(rng, median, 5000000);
   e.likes = likes;
-  if (p == kTwitter) e.views = likes * rng.between(20, 100) + rng.between(0, 300);
-  else if (p == kTiktok) e.views = likes * rng.between(50, 200) + rng.between(0, 2000);
+  if (p == kTwitter)
+    e.views = likes * rng.between(20, 100) + rng.between(0, 300);
+  else if (p == kTiktok)
+    e.views = likes * rng.between(50, 200) + rng.between(0, 2000);
 }
 
 void Generator::Impl::render_organic(const Draft& d, Event& e) {
@@ -1163,8 +1174,10 @@ uint64_t Generator::Impl::run(const std::function<bool(const Event&)>& fn) {
     for (uint32_t i = 0; i < slice_buf.size(); ++i)
       order[slot_count[static_cast<size_t>((slice_buf[i].ts - from) / kSecond)]++] = i;
 
-    for (uint32_t index : order) {
-      Draft& d = slice_buf[index];
+    for (size_t k = 0; k < order.size(); ++k) {
+      // The order jumps around a buffer of megabytes: fetch ahead.
+      if (k + 16 < order.size()) __builtin_prefetch(&slice_buf[order[k + 16]]);
+      Draft& d = slice_buf[order[k]];
       if (written >= n_events) break;
       uint64_t number = written++;
       if (d.kind == kMade) {

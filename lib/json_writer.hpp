@@ -33,10 +33,18 @@ inline size_t first_json_escape(std::string_view s) {
   return s.size();
 }
 
-inline void append_json_string(std::string& out, std::string_view s) {
+// Out is std::string or TextBuffer (anything with append(p, n) and push_back).
+template <typename Out>
+inline void append_json_string(Out& out, std::string_view s) {
   static const char* hex = "0123456789abcdef";
-  out += '"';
   size_t i = first_json_escape(s);
+  if (i == s.size()) {  // the common case: one copy between quotes
+    out.push_back('"');
+    out.append(s.data(), s.size());
+    out.push_back('"');
+    return;
+  }
+  out.push_back('"');
   out.append(s.data(), i);
   size_t run = i;  // start of the pending run of bytes that need no escape
   for (; i < s.size(); ++i) {
@@ -44,37 +52,45 @@ inline void append_json_string(std::string& out, std::string_view s) {
     if (c >= 0x20 && c != '"' && c != '\\') continue;
     out.append(s.data() + run, i - run);
     run = i + 1;
+    char esc[6] = {'\\', 0, 0, 0, 0, 0};
+    size_t n = 2;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
+      case '"': esc[1] = '"'; break;
+      case '\\': esc[1] = '\\'; break;
+      case '\n': esc[1] = 'n'; break;
+      case '\r': esc[1] = 'r'; break;
+      case '\t': esc[1] = 't'; break;
+      case '\b': esc[1] = 'b'; break;
+      case '\f': esc[1] = 'f'; break;
       default:
-        out += "\\u00";
-        out += hex[c >> 4];
-        out += hex[c & 15];
+        esc[1] = 'u';
+        esc[2] = '0';
+        esc[3] = '0';
+        esc[4] = hex[c >> 4];
+        esc[5] = hex[c & 15];
+        n = 6;
     }
+    out.append(esc, n);
   }
   out.append(s.data() + run, s.size() - run);
-  out += '"';
+  out.push_back('"');
 }
 
-inline void append_json_string_array(std::string& out, const std::vector<std::string>& v) {
-  out += '[';
+template <typename Out, typename List>
+inline void append_json_string_array(Out& out, const List& v) {
+  out.push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
-    if (i) out += ',';
+    if (i) out.push_back(',');
     append_json_string(out, v[i]);
   }
-  out += ']';
+  out.push_back(']');
 }
 
-inline void append_int(std::string& out, int64_t v) {
+template <typename Out>
+inline void append_int(Out& out, int64_t v) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof buf, v);
-  out.append(buf, r.ptr);
+  out.append(buf, static_cast<size_t>(r.ptr - buf));
 }
 
 }  // namespace chorus

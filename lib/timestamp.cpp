@@ -201,14 +201,13 @@ Result<Micros> parse_timestamp(std::string_view s) {
   return parse_twitter(s);
 }
 
-void append_epoch_seconds(std::string& out, Micros t) {
-  char buf[40];
+size_t format_epoch_seconds(char* buf, Micros t) {
   bool neg = t < 0;
   uint64_t a = neg ? static_cast<uint64_t>(-t) : static_cast<uint64_t>(t);
   uint64_t secs = a / kMicros, us = a % kMicros;
   char* p = buf;
   if (neg) *p++ = '-';
-  p = std::to_chars(p, buf + sizeof buf, secs).ptr;
+  p = std::to_chars(p, buf + 24, secs).ptr;
   if (us) {
     *p++ = '.';
     char f[6];
@@ -221,7 +220,7 @@ void append_epoch_seconds(std::string& out, Micros t) {
     std::memcpy(p, f, n);
     p += n;
   }
-  out.append(buf, p);
+  return static_cast<size_t>(p - buf);
 }
 
 std::string format_rfc3339(Micros t) {

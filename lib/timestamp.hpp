@@ -21,8 +21,14 @@ Result<Micros> parse_timestamp(std::string_view text);
 // Epoch seconds written as a JSON number ("1610870193", "1610870193.25", "1.6e9").
 Result<Micros> parse_epoch_seconds(std::string_view number);
 
-// Epoch seconds with the fraction trimmed: "1610870193", "1610870193.25".
-void append_epoch_seconds(std::string& out, Micros t);
+// Epoch seconds with the fraction trimmed: "1610870193", "1610870193.25";
+// returns the number of bytes written to buf (at most 32).
+size_t format_epoch_seconds(char* buf, Micros t);
+template <typename Out>
+void append_epoch_seconds(Out& out, Micros t) {
+  char buf[32];
+  out.append(buf, format_epoch_seconds(buf, t));
+}
 // RFC 3339 UTC: "2021-01-17T07:56:33Z" (fraction only when non-zero).
 std::string format_rfc3339(Micros t);
 
