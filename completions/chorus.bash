@@ -12,19 +12,21 @@ _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
 
-# File names for the current word (one per line, so spaces survive).
+# _chorus_files WORD: the file names that start with WORD.
 _chorus_files() {
     compopt -o filenames 2>/dev/null
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -f -- "$1"))
+    mapfile -t COMPREPLY < <(compgen -f -- "$1")
 }
 
-# _chorus_words WORDS...: the words that start with the current word.
+# _chorus_dirs WORD: the directory names that start with WORD.
+_chorus_dirs() {
+    compopt -o dirnames 2>/dev/null
+    mapfile -t COMPREPLY < <(compgen -d -- "$1")
+}
+
+# _chorus_words WORD LIST: the words of LIST (separated by spaces) that start with WORD.
 _chorus_words() {
-    local cur=$1
-    shift
-    local IFS=$'\n'
-    COMPREPLY=($(compgen -W "$*" -- "$cur"))
+    mapfile -t COMPREPLY < <(compgen -W "$2" -- "$1")
 }
 
 # _chorus_command CMD FIRST: completes the current word for chorus-CMD, whose
@@ -39,19 +41,19 @@ _chorus_command() {
     elif [[ $prev == = ]] && ((COMP_CWORD - 2 >= first)); then
         prev=${COMP_WORDS[COMP_CWORD - 2]}
     fi
-    local flags= inputs=0
+    local flags='' inputs=0
     case $cmd in
     parse)
         flags='-h --help --version -o --output --progress -q --quiet -p --preset -m --map --format --platform --accounts-out --keep-extra --strict --max-errors --max-line --list-presets'
         inputs=1
         case $prev in
-        -p | --preset) _chorus_words "$cur" $_chorus_presets; return ;;
+        -p | --preset) _chorus_words "$cur" "$_chorus_presets"; return ;;
         -m | --map)
             compopt -o nospace 2>/dev/null
-            _chorus_words "$cur" $_chorus_map_fields
+            _chorus_words "$cur" "$_chorus_map_fields"
             return
             ;;
-        --format) _chorus_words "$cur" json csv; return ;;
+        --format) _chorus_words "$cur" 'json csv'; return ;;
         -o | --output | --accounts-out) _chorus_files "$cur"; return ;;
         --platform | --max-errors | --max-line) return ;;
         esac
@@ -66,21 +68,27 @@ _chorus_command() {
             local t words=
             for t in $_chorus_tactics; do words+=" $done$t"; done
             compopt -o nospace 2>/dev/null
-            _chorus_words "$cur" $words
+            _chorus_words "$cur" "$words"
             return
             ;;
         -o | --output | --accounts-out | --truth-out) _chorus_files "$cur"; return ;;
         -n | --events | --accounts | --networks | --network-size | --seed | --start | --days) return ;;
         esac
         ;;
-    demo) return ;;
+    demo)
+        flags='-h --help --version -n --events --seed --dir --keep'
+        case $prev in
+        --dir) _chorus_dirs "$cur"; return ;;
+        -n | --events | --seed) return ;;
+        esac
+        ;;
     *)
         _chorus_files "$cur"
         return
         ;;
     esac
     if [[ $cur == -* ]]; then
-        _chorus_words "$cur" $flags
+        _chorus_words "$cur" "$flags"
     elif ((inputs)); then
         _chorus_files "$cur"
     fi
@@ -96,9 +104,9 @@ _chorus() {
     if ((COMP_CWORD == 1)); then
         local cur=${COMP_WORDS[1]}
         if [[ $cur == -* ]]; then
-            _chorus_words "$cur" -h --help --version
+            _chorus_words "$cur" '-h --help --version'
         else
-            _chorus_words "$cur" $_chorus_commands
+            _chorus_words "$cur" "$_chorus_commands"
         fi
         return
     fi

@@ -80,6 +80,17 @@ void Extractor::index_children() {
     std::sort(n.children.begin(), n.children.end());
     if (n.children.size() > 255) n.plain_keys = false;  // the index holds 255 entries
     std::fill(std::begin(n.first), std::end(n.first), 0);
+    n.names.clear();
+    for (const auto& [k, c] : n.children) {
+      Node::NameWords w{};
+      std::string quoted = k + '"';  // plain_keys guarantees at most 32 bytes
+      w.n = static_cast<uint8_t>((quoted.size() + 7) / 8);
+      for (size_t i = 0; i < quoted.size() && i < 32; ++i) {
+        w.word[i / 8] |= static_cast<uint64_t>(static_cast<unsigned char>(quoted[i])) << (8 * (i % 8));
+        w.mask[i / 8] |= uint64_t{0xFF} << (8 * (i % 8));
+      }
+      n.names.push_back(w);
+    }
     for (size_t i = n.children.size(); i-- > 0;)
       if (n.plain_keys) n.first[static_cast<unsigned char>(n.children[i].first[0])] = static_cast<uint8_t>(i + 1);
   }
@@ -91,7 +102,7 @@ uint32_t Extractor::child(uint32_t node, const std::string& key) {
   uint32_t c = static_cast<uint32_t>(nodes_.size());
   nodes_.emplace_back();
   nodes_[node].children.emplace_back(key, c);
-  // Raw comparison reads key.size() + 1 bytes of the input: keep that within the padding.
+  // Raw comparison reads 32 bytes of the input from the name on: keep that within the padding.
   if (key.empty() || key.size() >= 32 || key.find_first_of("\"\\") != std::string::npos)
     nodes_[node].plain_keys = false;
   return c;
@@ -163,13 +174,15 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
       // spelled with \u escapes is not one of ours (and goes to `extra`).
       // The raw name is followed by its closing quote and more input (or padding).
       const char* p = field.value_unsafe().key().raw();
+      // Names are under 32 bytes and the input is padded, so reading 32 bytes is safe.
+      uint64_t in[4];
+      std::memcpy(in, p, sizeof in);
       for (size_t i = n.first[static_cast<unsigned char>(p[0])]; i > 0 && i <= n.children.size(); ++i) {
-        const std::string& k = n.children[i - 1].first;
-        if (k[0] != p[0]) break;
-        if (p[k.size()] != '"') continue;
-        size_t j = 1;
-        while (j < k.size() && p[j] == k[j]) ++j;
-        if (j == k.size()) {
+        const Node::NameWords& w = n.names[i - 1];
+        if ((in[0] & 0xFF) != (w.word[0] & 0xFF)) break;  // past the children with this first byte
+        bool same = true;
+        for (uint8_t j = 0; j < w.n && same; ++j) same = (in[j] & w.mask[j]) == w.word[j];
+        if (same) {
           found = static_cast<int>(n.children[i - 1].second);
           break;
         }
@@ -184,8 +197,15 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         }
     }
     if (found >= 0) {
-      e = walk(field.value_unsafe().value(), static_cast<uint32_t>(found), rec);
-      if (e) return e;
+      const Node& c = nodes_[found];
+      if (c.children.empty() && c.each < 0 && c.filters.empty() && !c.leaves.empty()) {
+        // A plain leaf, the common case: capture without the general walk.
+        od::value& v = field.value_unsafe().value();
+        od::json_type t;
+        if ((e = v.type().get(t)) || (e = capture(v, t, c, rec))) return e;
+      } else if ((e = walk(field.value_unsafe().value(), static_cast<uint32_t>(found), rec))) {
+        return e;
+      }
     } else if (keep_extra_ && n.record_root) {
       std::string_view key;
       if ((e = field.value_unsafe().unescaped_key().get(key))) return e;

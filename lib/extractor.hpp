@@ -90,6 +90,13 @@ class Extractor {
   };
   struct Node {
     std::vector<std::pair<std::string, uint32_t>> children;  // member name -> node, sorted
+    // Each child's name and closing quote as little-endian words with masks,
+    // so a raw member name is matched with one or a few 64-bit compares.
+    struct NameWords {
+      uint64_t word[4], mask[4];
+      uint8_t n;
+    };
+    std::vector<NameWords> names;
     uint8_t first[256] = {};        // 1 + index of the first child whose name starts with a byte
     bool plain_keys = true;         // no child name holds '"' or '\\': compare names raw
     int each = -1;                  // node applied to every array element

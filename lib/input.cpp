@@ -246,10 +246,8 @@ Result<bool> LineBlockReader::next(Block& block) {
     char* e = s + cut;
     uint64_t line = next_line_;
     if (cut <= max_line_) {
-      size_t n = 0;
-      for (size_t k = 0; k < cut; ++k) n += s[k] == '\n';
-      if (cut > 0 && s[cut - 1] != '\n') ++n;  // the last line, unterminated at the end of input
-      line += n;
+      for (const char* q = s; (q = static_cast<const char*>(std::memchr(q, '\n', e - q))) != nullptr; ++q) ++line;
+      if (cut > 0 && s[cut - 1] != '\n') ++line;  // the last line, unterminated at the end of input
       s = e;
     }
     while (s < e) {

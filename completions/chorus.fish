@@ -1,0 +1,71 @@
+# fish completion for chorus(1) and its commands. Install as chorus.fish in a
+# directory of $fish_complete_path, with chorus-parse.fish and chorus-gen.fish
+# as links to it (fish loads a file by command name).
+#
+# The flags are those of each command's --help; tests/scripts/docs_flags.sh
+# fails when they differ, so add a flag here when you add it to a command.
+# One flag per line: complete -c COMMAND [-s SHORT] -l LONG ...
+
+# chorus COMMAND ...: the commands, then whatever chorus-COMMAND completes.
+function __chorus_complete_command
+    set -l tokens (commandline -opc)
+    set -l args chorus-$tokens[2] $tokens[3..-1]
+    complete -C (string join ' ' -- (string escape -- $args) (commandline -ct))
+end
+
+complete -c chorus -f
+complete -c chorus -n __fish_use_subcommand -s h -l help -d 'Print the usage and the commands and exit'
+complete -c chorus -n __fish_use_subcommand -l version -d 'Print the version and exit'
+complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-lines, CSV) to canonical events'
+complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
+complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
+complete -c chorus -n '__fish_seen_subcommand_from parse gen' -a '(__chorus_complete_command)'
+
+# chorus demo (run by chorus itself)
+complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l version -d 'Print the version and exit'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -s n -l events -x -d 'Events to generate (k, M)'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l seed -x -d 'Seed of the generated data'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l dir -x -a '(__fish_complete_directories)' -d 'Keep the files in DIR'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l keep -d 'Keep the temporary directory'
+
+# chorus-parse
+complete -c chorus-parse -s h -l help -d 'Print the options and exit'
+complete -c chorus-parse -l version -d 'Print the version and exit'
+complete -c chorus-parse -s o -l output -r -F -d 'Write the events to FILE (zstd if it ends in .zst)'
+complete -c chorus-parse -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-parse -s q -l quiet -d 'Never show the progress line'
+complete -c chorus-parse -s p -l preset -x -a 'canonical twitter-v1 twitter-v2 tiktok io-archive coortweet' -d 'Input schema'
+complete -c chorus-parse -s m -l map -x -a 'id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id=' -d 'Map a field to paths: FIELD=PATH'
+complete -c chorus-parse -l format -x -a 'json csv' -d 'Input format, overriding the preset\'s'
+complete -c chorus-parse -l platform -x -d 'Platform of records that name none'
+complete -c chorus-parse -l accounts-out -r -F -d 'Write the account profiles to FILE'
+complete -c chorus-parse -l keep-extra -d 'Keep the unmapped members in "extra"'
+complete -c chorus-parse -l strict -d 'Stop at the first bad record'
+complete -c chorus-parse -l max-errors -x -d 'Stop after more than N bad records'
+complete -c chorus-parse -l max-line -x -d 'Longest record accepted, in bytes (k, M, G)'
+complete -c chorus-parse -l list-presets -d 'Print every preset\'s field map and exit'
+
+# chorus-gen
+function __chorus_tactics
+    set -l done (string replace -r '[^,]*$' '' -- (commandline -ct))
+    for t in copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all
+        echo $done$t
+    end
+end
+complete -c chorus-gen -f
+complete -c chorus-gen -s h -l help -d 'Print the options and exit'
+complete -c chorus-gen -l version -d 'Print the version and exit'
+complete -c chorus-gen -s n -l events -x -d 'Number of events (k, M, G)'
+complete -c chorus-gen -l accounts -x -d 'Number of accounts'
+complete -c chorus-gen -l networks -x -d 'Number of planted networks'
+complete -c chorus-gen -l network-size -x -d 'Accounts per network: N or MIN-MAX'
+complete -c chorus-gen -l tactics -x -a '(__chorus_tactics)' -d 'Tactics to plant (comma-separated)'
+complete -c chorus-gen -l seed -x -d 'Seed of every random choice'
+complete -c chorus-gen -l start -x -d 'Start of the time span (RFC 3339)'
+complete -c chorus-gen -l days -x -d 'Length of the time span in days'
+complete -c chorus-gen -l accounts-out -r -F -d 'Write the account profiles to FILE'
+complete -c chorus-gen -l truth-out -r -F -d 'Write the ground truth to FILE'
+complete -c chorus-gen -s o -l output -r -F -d 'Write the events to FILE (zstd if it ends in .zst)'
+complete -c chorus-gen -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-gen -s q -l quiet -d 'No progress line and no summary'
