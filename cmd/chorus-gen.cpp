@@ -37,17 +37,18 @@ int main(int argc, char** argv) {
   std::string accounts_out, truth_out;
   std::string networks;
   auto& app = cli.app();
-  app.add_option("-n,--events", events, "Number of events (suffixes k, M, G)")->type_name("N");
+  app.add_option("-n,--events", events, "Number of events (suffixes k, M, G)")->type_name("N")->capture_default_str();
   app.add_option("--accounts", accounts, "Number of accounts [default: events/50, 1000..5M]")->type_name("N");
   app.add_option("--networks", networks, "Number of planted networks [default: one per tactic]")->type_name("N");
-  app.add_option("--network-size", sizes, "Accounts per network: N or MIN-MAX")->type_name("N|MIN-MAX");
+  app.add_option("--network-size", sizes, "Accounts per network: N or MIN-MAX")->type_name("N|MIN-MAX")->capture_default_str();
   app.add_option("--tactics", tactics,
                  "Comma-separated: copy-paste, link-amplification, share-ring, paraphrase, hashtag-chain, "
                  "state-media, or all")
-      ->type_name("LIST");
-  app.add_option("--seed", cfg.seed, "Seed of every random choice")->type_name("N");
-  app.add_option("--start", start, "Start of the time span (RFC 3339)")->type_name("TIME");
-  app.add_option("--days", cfg.days, "Length of the time span in days (fractions allowed)")->type_name("D");
+      ->type_name("LIST")
+      ->capture_default_str();
+  app.add_option("--seed", cfg.seed, "Seed of every random choice")->type_name("N")->capture_default_str();
+  app.add_option("--start", start, "Start of the time span (RFC 3339)")->type_name("TIME")->capture_default_str();
+  app.add_option("--days", cfg.days, "Length of the time span in days (fractions allowed)")->type_name("D")->capture_default_str();
   app.add_option("--accounts-out", accounts_out, "Write the account profiles (JSON-lines) to FILE")->type_name("FILE");
   app.add_option("--truth-out", truth_out, "Write the ground truth (CSV account,network,tactic) to FILE")
       ->type_name("FILE");

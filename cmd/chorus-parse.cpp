@@ -29,9 +29,10 @@ int main(int argc, char** argv) {
   auto& app = cli.app();
   std::string presets;
   for (const auto& n : preset_names()) presets += (presets.empty() ? "" : ", ") + n;
-  app.add_option("-p,--preset", preset_name, "Input schema: " + presets)->type_name("NAME");
+  app.add_option("-p,--preset", preset_name, "Input schema: " + presets)->type_name("NAME")->capture_default_str();
   app.add_option("-m,--map", maps, "Map a field to paths in the record: FIELD=/json/pointer[|/alternative] (repeatable)")
-      ->type_name("FIELD=PATH");
+      ->type_name("FIELD=PATH")
+      ->allow_extra_args(false);  // one value per --map: `--map a=/x file` leaves `file` an operand
   app.add_option("--format", format, "Input format, overriding the preset's: json or csv")
       ->check(CLI::IsMember({"json", "csv"}))
       ->type_name("FORMAT");
@@ -42,7 +43,9 @@ int main(int argc, char** argv) {
   app.add_flag("--strict", strict, "Stop at the first bad record (exit status 1)");
   app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad records (default: no limit)")
       ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest record accepted, in bytes (k, M, G suffixes)")->type_name("BYTES");
+  app.add_option("--max-line", max_line, "Longest record accepted, in bytes (k, M, G suffixes)")
+      ->type_name("BYTES")
+      ->capture_default_str();
   app.add_flag("--list-presets", list_presets, "Print every preset's field map and exit");
   cli.parse(argc, argv);
 
@@ -69,10 +72,25 @@ int main(int argc, char** argv) {
   opt.want_accounts = !accounts_out.empty();
   if (common.inputs.empty()) common.inputs.push_back("-");
 
+  for (const auto& path : common.inputs)
+    if (same_file(path, common.output)) {
+      diag.error(common.output + ": output file is also an input");
+      return kExitUsageError;
+    }
   auto out = OutputStream::open(common.output);
   if (!out) {
     diag.error(out.status().message());
     return kExitUsageError;
+  }
+  // Opened now, so a bad path fails before any work, not after it.
+  std::unique_ptr<OutputStream> accounts;
+  if (!accounts_out.empty()) {
+    auto acc = OutputStream::open(accounts_out);
+    if (!acc) {
+      diag.error(acc.status().message());
+      return kExitUsageError;
+    }
+    accounts = std::move(*acc);
   }
   int64_t bad_records = 0;
   auto on_error = [&](const RecordError& e) {
@@ -107,20 +125,15 @@ int main(int argc, char** argv) {
     diag.error(st.message());
     return kExitUsageError;
   }
-  if (!accounts_out.empty()) {
-    auto acc = OutputStream::open(accounts_out);
-    if (!acc) {
-      diag.error(acc.status().message());
-      return kExitUsageError;
-    }
-    parser.write_accounts(**acc);
-    if (Status st = (*acc)->close(); !st) {
+  if (accounts) {
+    parser.write_accounts(*accounts);
+    if (Status st = accounts->close(); !st) {
       diag.error(st.message());
       return kExitUsageError;
     }
   }
   const ParseStats& s = parser.stats();
-  if (s.skipped > 0 || s.bad_profiles > 0) {
+  if ((s.skipped > 0 || s.bad_profiles > 0) && !common.quiet) {
     std::string summary = "skipped " + std::to_string(s.skipped) + " of " + std::to_string(s.records) + " records";
     std::string parts;
     for (size_t r = 0; r < static_cast<size_t>(SkipReason::kCount); ++r)

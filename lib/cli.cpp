@@ -18,7 +18,6 @@ CommandLine::CommandLine(std::string prog, std::string description)
     : prog_(std::move(prog)), app_(std::move(description), prog_) {
   app_.set_version_flag("--version", prog_ + " (chorus) " CHORUS_VERSION);
   app_.get_formatter()->column_width(32);
-  app_.option_defaults()->always_capture_default();
 }
 
 void CommandLine::add_common(CommonOptions& opts, bool with_inputs, bool with_output) {
@@ -29,7 +28,7 @@ void CommandLine::add_common(CommonOptions& opts, bool with_inputs, bool with_ou
     app_.add_option("-o,--output", opts.output, "Write to FILE instead of standard output (zstd if it ends in .zst)")
         ->type_name("FILE");
   app_.add_flag("--progress", opts.progress, "Show a progress line on standard error even when it is not a terminal");
-  app_.add_flag("-q,--quiet", opts.quiet, "No progress line and no summary (errors are still reported)");
+  app_.add_flag("-q,--quiet", opts.quiet, "No progress line and no summary (each error is still reported)");
 }
 
 void CommandLine::parse(int argc, char** argv) {

@@ -121,8 +121,8 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   uint64_t seed = 1;
   bool keep = false;
   auto& app = cli.app();
-  app.add_option("-n,--events", events, "Events to generate (suffixes k, M)")->type_name("N");
-  app.add_option("--seed", seed, "Seed of the generated data")->type_name("N");
+  app.add_option("-n,--events", events, "Events to generate (suffixes k, M)")->type_name("N")->capture_default_str();
+  app.add_option("--seed", seed, "Seed of the generated data")->type_name("N")->capture_default_str();
   app.add_option("--dir", dir, "Keep the files in DIR (default: a temporary directory, removed at the end)")
       ->type_name("DIR");
   app.add_flag("--keep", keep, "Keep the temporary directory");

@@ -35,8 +35,58 @@ std::string message_of(error_code e) {
     case simdjson::UTF8_ERROR: return "invalid UTF-8";
     case simdjson::DEPTH_ERROR: return "JSON nested too deeply";
     case simdjson::INCORRECT_TYPE: return "record is not a JSON object";
-    default: return std::string("invalid JSON: ") + simdjson::error_message(e);
+    default: {
+      // simdjson's sentences, in our style: lower case, no final period.
+      std::string m = simdjson::error_message(e);
+      if (!m.empty() && m.back() == '.') m.pop_back();
+      if (m.size() > 1 && m[0] >= 'A' && m[0] <= 'Z' && !(m[1] >= 'A' && m[1] <= 'Z')) m[0] = static_cast<char>(m[0] + 32);
+      return "invalid JSON: " + m;
+    }
   }
+}
+
+// Where the object that opens `line` closes (string-aware bracket matching),
+// or npos when it does not open with '{' or never closes.
+size_t object_end(std::string_view line) {
+  size_t i = line.find_first_not_of(" \t\r");
+  if (i == std::string_view::npos || line[i] != '{') return std::string_view::npos;
+  int depth = 0;
+  bool in_string = false;
+  for (; i < line.size(); ++i) {
+    char c = line[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      ++depth;
+    } else if ((c == '}' || c == ']') && --depth == 0) {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// The reason a line failed, for the message. On-demand parsing stops at the
+// first problem it meets, which is not always the clearest name for it: an
+// object followed by more text, or a whole line that is valid JSON but not an
+// object, are told apart here (on the error path only, so cost is no concern).
+std::pair<SkipReason, std::string> describe_failure(error_code e, std::string_view line) {
+  if (e == simdjson::UTF8_ERROR || e == simdjson::DEPTH_ERROR) return {reason_of(e), message_of(e)};
+  size_t end = object_end(line);
+  if (end != std::string_view::npos && line.find_first_not_of(" \t\r", end) != std::string_view::npos) {
+    simdjson::dom::parser dom;
+    if (!dom.parse(simdjson::padded_string(line.substr(0, end))).error())
+      return {SkipReason::kInvalidJson, "invalid JSON: content after the record"};
+  }
+  if (e == simdjson::INCORRECT_TYPE) {
+    simdjson::dom::parser dom;
+    auto r = dom.parse(simdjson::padded_string(line));
+    if (!r.error()) return {SkipReason::kNotAnObject, "record is not a JSON object"};
+    return {SkipReason::kInvalidJson, message_of(r.error() == simdjson::INCORRECT_TYPE ? simdjson::TAPE_ERROR : r.error())};
+  }
+  return {reason_of(e), message_of(e)};
 }
 
 SkipReason reason_of(const std::string& message) {
@@ -66,7 +116,9 @@ std::string_view skip_reason_name(SkipReason r) {
 EventParser::EventParser(ParseOptions options, OutputStream& out, ErrorSink on_error, ProgressSink on_progress)
     : opt_(std::move(options)), out_(out), on_error_(std::move(on_error)), on_progress_(std::move(on_progress)) {
   if (opt_.platform) opt_.map.platform = opt_.platform;
-  extractor_ = std::make_unique<Extractor>(opt_.map, opt_.want_accounts, opt_.keep_extra);
+  // With --keep-extra the profile fields are read either way, so that what
+  // lands in `extra` does not depend on --accounts-out.
+  extractor_ = std::make_unique<Extractor>(opt_.map, opt_.want_accounts || opt_.keep_extra, opt_.keep_extra);
   builder_ = std::make_unique<RecordBuilder>(opt_.map, *extractor_);
 }
 
@@ -164,7 +216,8 @@ void EventParser::process_lines(char* data, size_t size, size_t pos, uint64_t li
         add_error(line, SkipReason::kInvalidJson, "invalid JSON: content after the record", {s, len});
       } else if (e) {
         rollback(line);
-        add_error(line, reason_of(e), message_of(e), {s, len});
+        auto [reason, message] = describe_failure(e, {s, len});
+        add_error(line, reason, std::move(message), {s, len});
       }
     }
     ++line;
@@ -288,10 +341,14 @@ Status EventParser::parse_json(InputStream& in) {
     if (!more) return more.status();
     if (!*more) break;
     stats_.bytes += block.size;
-    for (uint64_t l : block.overlong) {
-      add_error(l, SkipReason::kTooLong, "line longer than " + std::to_string(opt_.max_line) + " bytes");
-    }
+    // A UTF-8 byte order mark opening the input is not part of the first record.
+    if (block.first_line == 1 && block.size >= 3 && std::memcmp(block.data, "\xEF\xBB\xBF", 3) == 0)
+      std::memset(block.data, ' ', 3);
     if (block.size > 0) process_block_many(block.data, block.size, block.first_line);
+    // After the block pass, whose fallback may roll back outcomes by line;
+    // commit() puts these in line order.
+    for (uint64_t l : block.overlong)
+      add_error(l, SkipReason::kTooLong, "line longer than " + std::to_string(opt_.max_line) + " bytes");
     commit();
   }
   return {};

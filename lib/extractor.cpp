@@ -64,6 +64,10 @@ Extractor::Extractor(const FieldMap& map, bool want_profiles, bool keep_extra) :
       }
     }
   }
+  if (map.page_marker) {
+    page_marker_slot_ = new_slot(false);
+    add_path(0, *map.page_marker, 0, page_marker_slot_);
+  }
   for (const auto& rule : map.type_rules) {
     int slot = new_slot(rule.path.collects());
     type_rule_slots_.push_back(slot);
@@ -151,6 +155,7 @@ error_code Extractor::extract(od::document& doc) {
   if (e) return e == simdjson::INCORRECT_TYPE ? simdjson::INCORRECT_TYPE : e;
   e = walk_object(obj, 0, root);
   if (e) return e;
+  if (page_marker_slot_ >= 0 && root->get(page_marker_slot_)) page_seen_ = true;
   if (root->extra_open) root->extra += '}';
   return simdjson::SUCCESS;
 }
@@ -213,15 +218,39 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
       od::value v = field.value_unsafe().value();
       od::json_type t;
       if ((e = v.type().get(t))) return e;
+      // What is copied into the output must be valid JSON, so unlike skipped
+      // members it is checked fully: scalars by their getters, objects and
+      // arrays by a DOM parse of their text (depth limit included).
       std::string_view raw;
-      if (t == od::json_type::object) {
-        od::object o;
-        if ((e = v.get_object().get(o)) || (e = o.raw_json().get(raw))) return e;
-      } else if (t == od::json_type::array) {
-        od::array a;
-        if ((e = v.get_array().get(a)) || (e = a.raw_json().get(raw))) return e;
+      if (t == od::json_type::object || t == od::json_type::array) {
+        if (t == od::json_type::object) {
+          od::object o;
+          if ((e = v.get_object().get(o)) || (e = o.raw_json().get(raw))) return e;
+        } else {
+          od::array a;
+          if ((e = v.get_array().get(a)) || (e = a.raw_json().get(raw))) return e;
+        }
+        raw = trim_token(raw);
+        extra_check_ = simdjson::padded_string(raw);
+        if ((e = dom_.parse(extra_check_).error())) return e;
       } else {
         raw = v.raw_json_token();
+        if (t == od::json_type::string) {
+          std::string_view s;
+          e = v.get_string().get(s);
+        } else if (t == od::json_type::number) {
+          double d;
+          e = v.get_double().get(d);
+          if (e == simdjson::NUMBER_OUT_OF_RANGE) e = simdjson::SUCCESS;  // big integers are valid JSON
+        } else if (t == od::json_type::boolean) {
+          bool b;
+          e = v.get_bool().get(b);
+        } else {
+          bool n;
+          e = v.is_null().get(n);
+          if (!e && !n) e = simdjson::N_ATOM_ERROR;
+        }
+        if (e) return e;
       }
       append_extra(rec, key_buf_, raw);
     }
@@ -256,7 +285,11 @@ error_code Extractor::walk(od::value v, uint32_t node_index, RawRecord* rec) {
     return walk_object(o, node_index, rec);
   }
   if (t == od::json_type::array && (n.each >= 0 || !n.filters.empty())) {
-    for (int s : n.reach_slots) rec->touch(s).kind = JsonKind::kArray;
+    for (int s : n.reach_slots) {
+      SlotValue& sv = rec->touch(s);
+      sv.kind = JsonKind::kArray;
+      sv.collected = true;
+    }
     od::array arr;
     if ((e = v.get_array().get(arr))) return e;
     if (!n.filters.empty()) return walk_filtered(arr, n, rec);
@@ -328,6 +361,7 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
         for (int slot : f.slots) {
           SlotValue& sv = rec->touch(slot);
           sv.kind = JsonKind::kArray;
+          sv.collected = true;
           sv.items.push_back(kept);
         }
       }
@@ -381,6 +415,7 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
           sv.scalar = s;
         } else {
           sv.kind = JsonKind::kArray;
+          sv.collected = true;
           if (kind == JsonKind::kBool) sv.non_string_item = true;
           else sv.items.push_back(s);
         }

@@ -31,6 +31,7 @@ struct SlotValue {
   std::string_view scalar;      // string content, number token, "true"/"false"
   std::vector<std::string_view> items;  // strings of an array, or of every "*" match
   bool non_string_item = false; // an array element that was an object, array, bool or null
+  bool collected = false;       // filled by a "*" or "[k=v]" path (kind kArray), not an array value
 };
 
 // All slots of one record (or one profile of a page). Opening a record for the
@@ -51,6 +52,7 @@ struct RawRecord {
       v.scalar = {};
       v.items.clear();
       v.non_string_item = false;
+      v.collected = false;
     }
     return v;
   }
@@ -133,8 +135,11 @@ class Extractor {
   // Deques: a record's address must not move while a walk below it opens more.
   std::deque<RawRecord> records_, profiles_;  // records_[0] is the document itself
   size_t n_records_ = 0, n_profiles_ = 0;
-  bool page_seen_ = false;  // the document was a page: its records are records_[1..]
+  bool page_seen_ = false;
+  int page_marker_slot_ = -1;  // the document was a page: its records are records_[1..]
   std::string key_buf_;
+  simdjson::dom::parser dom_;        // checks the members copied into `extra`
+  simdjson::padded_string extra_check_;
   std::deque<std::string> arena_;  // strings the walk had to copy (filter matches)
   size_t arena_used_ = 0;
 };

@@ -116,6 +116,7 @@ std::string FieldMap::describe() const {
   std::string s = "preset " + name + " (" + (format == InputFormat::kCsv ? "csv" : "json") + ")\n";
   if (records) s += "records=" + records->text + "\n";
   if (profiles) s += "profiles=" + profiles->text + "\n";
+  if (page_marker) s += "page when " + page_marker->text + " is present\n";
   for (size_t i = 0; i < kFieldCount; ++i) {
     if (fields[i].empty()) continue;
     s += std::string(kFieldNames[i]) + "=";
@@ -138,6 +139,7 @@ struct PresetSpec {
   const char* platform;  // nullptr: none
   const char* records;
   const char* profiles;
+  const char* page_marker;
   EventType default_type;
   std::vector<std::pair<const char*, EventType>> type_rules;
   std::vector<const char*> maps;  // "field=path|path"
@@ -145,27 +147,34 @@ struct PresetSpec {
 
 const std::vector<PresetSpec>& specs() {
   static const std::vector<PresetSpec> s = {
-      {"canonical", InputFormat::kJson, nullptr, nullptr, nullptr, EventType::kPost, {},
+      {"canonical", InputFormat::kJson, nullptr, nullptr, nullptr, nullptr, EventType::kPost, {},
        {"id=/id", "account=/account", "ts=/ts", "type=/type", "text=/text", "urls=/urls", "hashtags=/hashtags",
         "mentions=/mentions", "media=/media", "parent=/parent", "lang=/lang", "audience=/audience",
         "platform=/platform", "views=/views", "likes=/likes", "handle=/handle", "name=/name", "created=/created",
         "followers=/followers", "following=/following", "country=/country",
         "state_affiliated=/state_affiliated", "verified=/verified"}},
       // Twitter API v1.1 tweet objects (streaming or REST), one per line.
-      {"twitter-v1", InputFormat::kJson, "twitter", nullptr, nullptr, EventType::kPost,
+      {"twitter-v1", InputFormat::kJson, "twitter", nullptr, nullptr, nullptr, EventType::kPost,
        {{"/retweeted_status", EventType::kShare}, {"/in_reply_to_status_id_str", EventType::kReply}},
        {"id=/id_str|/id", "account=/user/id_str|/user/id", "ts=/created_at",
         "text=/retweeted_status/extended_tweet/full_text|/retweeted_status/full_text|/retweeted_status/text|"
         "/extended_tweet/full_text|/full_text|/text",
-        "urls=/extended_tweet/entities/urls/*/expanded_url|/entities/urls/*/expanded_url",
-        "hashtags=/extended_tweet/entities/hashtags/*/text|/entities/hashtags/*/text",
-        "mentions=/extended_tweet/entities/user_mentions/*/screen_name|/entities/user_mentions/*/screen_name",
-        "media=/extended_entities/media/*/id_str|/entities/media/*/id_str",
+        // A retweet's text is the retweeted tweet's, so are its entities.
+        "urls=/retweeted_status/extended_tweet/entities/urls/*/expanded_url|"
+        "/retweeted_status/entities/urls/*/expanded_url|/extended_tweet/entities/urls/*/expanded_url|"
+        "/entities/urls/*/expanded_url",
+        "hashtags=/retweeted_status/extended_tweet/entities/hashtags/*/text|/retweeted_status/entities/hashtags/*/text|"
+        "/extended_tweet/entities/hashtags/*/text|/entities/hashtags/*/text",
+        "mentions=/retweeted_status/extended_tweet/entities/user_mentions/*/screen_name|"
+        "/retweeted_status/entities/user_mentions/*/screen_name|/extended_tweet/entities/user_mentions/*/screen_name|"
+        "/entities/user_mentions/*/screen_name",
+        "media=/retweeted_status/extended_entities/media/*/id_str|/extended_entities/media/*/id_str|"
+        "/entities/media/*/id_str",
         "parent=/retweeted_status/id_str|/in_reply_to_status_id_str|/quoted_status_id_str", "lang=/lang",
         "likes=/favorite_count", "handle=/user/screen_name", "name=/user/name", "created=/user/created_at",
         "followers=/user/followers_count", "following=/user/friends_count", "verified=/user/verified"}},
       // Twitter API v2 responses: pages {"data": [...], "includes": {"users": [...]}} (or one tweet per line).
-      {"twitter-v2", InputFormat::kJson, "twitter", "/data", "/includes/users", EventType::kPost,
+      {"twitter-v2", InputFormat::kJson, "twitter", "/data", "/includes/users", "/meta", EventType::kPost,
        {{"/referenced_tweets/[type=retweeted]/id", EventType::kShare},
         {"/referenced_tweets/[type=replied_to]/id", EventType::kReply}},
        {"id=/id", "account=/author_id", "ts=/created_at", "text=/note_tweet/text|/text",
@@ -178,19 +187,19 @@ const std::vector<PresetSpec>& specs() {
         "followers=/public_metrics/followers_count", "following=/public_metrics/following_count",
         "verified=/verified"}},
       // TikTok Research API video objects, alone or in pages {"data": {"videos": [...]}}.
-      {"tiktok", InputFormat::kJson, "tiktok", "/data/videos", nullptr, EventType::kPost, {},
+      {"tiktok", InputFormat::kJson, "tiktok", "/data/videos", nullptr, "/data", EventType::kPost, {},
        {"id=/id", "account=/username", "ts=/create_time", "text=/video_description", "hashtags=/hashtag_names",
         "mentions=/video_mention_list", "views=/view_count", "likes=/like_count", "handle=/username",
         "country=/region_code"}},
       // Twitter's information-operations archive (CSV, one row per tweet).
-      {"io-archive", InputFormat::kCsv, "twitter", nullptr, nullptr, EventType::kPost,
+      {"io-archive", InputFormat::kCsv, "twitter", nullptr, nullptr, nullptr, EventType::kPost,
        {{"/is_retweet", EventType::kShare}, {"/in_reply_to_tweetid", EventType::kReply}},
        {"id=/tweetid", "account=/userid", "ts=/tweet_time", "text=/tweet_text", "urls=/urls", "hashtags=/hashtags",
         "mentions=/user_mentions", "parent=/retweet_tweetid|/in_reply_to_tweetid|/quoted_tweet_tweetid",
         "lang=/tweet_language", "likes=/like_count", "handle=/user_screen_name", "name=/user_display_name",
         "created=/account_creation_date", "followers=/follower_count", "following=/following_count"}},
       // CooRTweet's input table: object_id,account_id,content_id,timestamp_share.
-      {"coortweet", InputFormat::kCsv, nullptr, nullptr, nullptr, EventType::kShare, {},
+      {"coortweet", InputFormat::kCsv, nullptr, nullptr, nullptr, nullptr, EventType::kShare, {},
        {"id=/content_id", "account=/account_id", "ts=/timestamp_share", "parent=/object_id"}},
   };
   return s;
@@ -216,8 +225,8 @@ Result<FieldMap> preset(std::string_view name) {
     if (s.platform) m.platform = s.platform;
     if (s.records) m.records = *parse_path(s.records);
     if (s.profiles) m.profiles = *parse_path(s.profiles);
+    if (s.page_marker) m.page_marker = *parse_path(s.page_marker);
     m.default_type = s.default_type;
-    m.allow_numeric_ids = name != "canonical";
     for (const auto& [path, type] : s.type_rules) m.type_rules.push_back({*parse_path(path), type});
     for (const char* a : s.maps) {
       Status st = m.apply(a);

@@ -70,7 +70,8 @@ struct FieldMap {
   std::optional<Path> records;               // paged export: the records are this array's elements
   std::optional<Path> profiles;              // paged export: profiles are this array's elements,
                                              // joined to events by kProfileId == account
-  bool allow_numeric_ids = true;             // ids given as JSON integers are taken as their digits
+  std::optional<Path> page_marker;           // a document holding this is a page, even one
+                                             // with no records (an API's empty result)
 
   // Applies "field=path|path"; an empty right side removes the field's paths.
   Status apply(std::string_view assignment);

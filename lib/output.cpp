@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -143,5 +144,13 @@ Status OutputStream::close() {
 }
 
 void restore_sigpipe() { std::signal(SIGPIPE, SIG_DFL); }
+
+bool same_file(const std::string& a, const std::string& b) {
+  struct stat sa, sb;
+  int ra = a == "-" ? ::fstat(0, &sa) : ::stat(a.c_str(), &sa);
+  int rb = b == "-" ? ::fstat(1, &sb) : ::stat(b.c_str(), &sb);
+  // Only regular files: /dev/null or a terminal as both input and output is fine.
+  return ra == 0 && rb == 0 && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
 
 }  // namespace chorus

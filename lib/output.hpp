@@ -76,4 +76,8 @@ class OutputStream {
 // Sets SIGPIPE to its default action, whatever the parent left it at.
 void restore_sigpipe();
 
+// Whether two paths name the same existing file ("-" is standard input or
+// output: compared through descriptors 0 and 1). Used to refuse writing over an input.
+bool same_file(const std::string& a, const std::string& b);
+
 }  // namespace chorus

@@ -70,11 +70,10 @@ Result<std::optional<std::string_view>> RecordBuilder::text_value(const RawRecor
   using Out = std::optional<std::string_view>;
   const SlotValue* v = pick(r, f);
   if (!v || v->kind == JsonKind::kNull) return Out();
-  if (v->kind == JsonKind::kString) return Out(v->scalar);
+  if (v->kind == JsonKind::kString) return v->scalar.empty() ? Out() : Out(v->scalar);
   if (v->kind == JsonKind::kNumber && allow_number && is_integer_token(v->scalar)) return Out(v->scalar);
-  if (v->kind == JsonKind::kArray && !v->items.empty() && !v->non_string_item)  // a "[k=v]" or "*" path: its first match
-    return Out(v->items[0]);
-  if (v->kind == JsonKind::kArray && v->items.empty()) return Out();
+  if (v->kind == JsonKind::kArray && v->collected && !v->non_string_item)  // a "[k=v]" or "*" path: its first match
+    return v->items.empty() ? Out() : Out(v->items[0]);
   return Status::error(where(f) + " must be a string, not " + kind_name(v->kind));
 }
 
@@ -160,7 +159,7 @@ bool RecordBuilder::truthy(const SlotValue* p) const {
 Status RecordBuilder::build_event(const RawRecord& r, EventView& ev) {
   // Required: id, account, ts.
   for (Field f : {Field::kId, Field::kAccount}) {
-    auto v = text_value(r, f, map_.allow_numeric_ids);
+    auto v = text_value(r, f, true);
     if (!v) return v.status();
     if (!*v) {
       // An empty id is kept (exports have them; an id only labels evidence), an

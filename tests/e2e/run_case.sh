@@ -51,6 +51,10 @@ shopt -u dotglob nullglob
 # A fixed environment: the same case gives the same bytes on every machine.
 run_env=(env -i "PATH=$bin:${PATH:-/usr/bin:/bin}" "HOME=$work/home" "TMPDIR=$work/tmp" LC_ALL=C TZ=UTC
   "CHORUS_BIN=$bin" "CHORUS_DATA=${CHORUS_DATA:-}")
+# Sanitizer builds keep their settings.
+for v in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+  [[ -n ${!v:-} ]] && run_env+=("$v=${!v}")
+done
 
 if [[ -f $case_dir/setup ]]; then
   if ! (cd "$run" && "${run_env[@]}" bash "$case_dir/setup") >"$out/setup.log" 2>&1; then

@@ -150,13 +150,11 @@ BOOST_AUTO_TEST_CASE(preset_contents) {
   auto canonical = chorus::preset("canonical");
   BOOST_TEST_REQUIRE(canonical.ok());
   BOOST_TEST((canonical->format == chorus::InputFormat::kJson));
-  BOOST_TEST(!canonical->allow_numeric_ids);  // canonical ids are strings
   BOOST_TEST(!canonical->platform.has_value());
   BOOST_TEST(map_paths(*canonical, Field::kViews) == "/views");
 
   auto v1 = chorus::preset("twitter-v1");
   BOOST_TEST_REQUIRE(v1.ok());
-  BOOST_TEST(v1->allow_numeric_ids);
   BOOST_TEST(v1->platform.value_or("") == "twitter");
   BOOST_TEST(map_paths(*v1, Field::kId) == "/id_str|/id");
   BOOST_TEST_REQUIRE(v1->type_rules.size() == 2u);
