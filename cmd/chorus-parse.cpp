@@ -104,7 +104,7 @@ int main(int argc, char** argv) {
   };
   Progress progress(diag, progress_wanted(common));
   EventParser parser(std::move(opt), **out, on_error, [&](const ParseStats& s) {
-    progress.update(s.records, s.bytes);
+    progress.update_block(s.records, s.bytes);
   });
   int status = kExitSuccess;
   for (const auto& path : common.inputs) {

@@ -80,7 +80,9 @@ Extractor::Extractor(const FieldMap& map, bool want_profiles, bool keep_extra) :
 // Sorts each node's children by name and indexes them by first byte, so a
 // member name is compared with the few children sharing its first byte.
 void Extractor::index_children() {
+  order_.assign(nodes_.size(), {});
   for (auto& n : nodes_) {
+    n.plain_leaf = n.children.empty() && n.each < 0 && n.filters.empty() && !n.leaves.empty();
     std::sort(n.children.begin(), n.children.end());
     if (n.children.size() > 255) n.plain_keys = false;  // the index holds 255 entries
     std::fill(std::begin(n.first), std::end(n.first), 0);
@@ -170,6 +172,10 @@ void Extractor::append_extra(RawRecord* rec, std::string_view key, std::string_v
 
 error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec) {
   const Node& n = nodes_[node];
+  // Records of one export list their members in one order: the child matched at
+  // each position last time is tried first.
+  std::vector<uint16_t>& order = order_[node];
+  size_t position = 0;
   for (auto field : obj) {
     error_code e = field.error();
     if (e) return e;
@@ -182,16 +188,28 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
       // Names are under 32 bytes and the input is padded, so reading 32 bytes is safe.
       uint64_t in[4];
       std::memcpy(in, p, sizeof in);
-      for (size_t i = n.first[static_cast<unsigned char>(p[0])]; i > 0 && i <= n.children.size(); ++i) {
-        const Node::NameWords& w = n.names[i - 1];
-        if ((in[0] & 0xFF) != (w.word[0] & 0xFF)) break;  // past the children with this first byte
-        bool same = true;
-        for (uint8_t j = 0; j < w.n && same; ++j) same = (in[j] & w.mask[j]) == w.word[j];
-        if (same) {
-          found = static_cast<int>(n.children[i - 1].second);
-          break;
+      auto matches = [&](const Node::NameWords& w) {
+        for (uint8_t j = 0; j < w.n; ++j)
+          if ((in[j] & w.mask[j]) != w.word[j]) return false;
+        return true;
+      };
+      if (position < order.size() && order[position] > 0 && matches(n.names[order[position] - 1])) {
+        found = static_cast<int>(n.children[order[position] - 1].second);
+      } else {
+        for (size_t i = n.first[static_cast<unsigned char>(p[0])]; i > 0 && i <= n.children.size(); ++i) {
+          const Node::NameWords& w = n.names[i - 1];
+          if ((in[0] & 0xFF) != (w.word[0] & 0xFF)) break;  // past the children with this first byte
+          if (matches(w)) {
+            found = static_cast<int>(n.children[i - 1].second);
+            if (position < 64) {
+              if (order.size() <= position) order.resize(position + 1, 0);
+              order[position] = static_cast<uint16_t>(i);
+            }
+            break;
+          }
         }
       }
+      ++position;
     } else {
       std::string_view key;
       if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
@@ -203,7 +221,7 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
     }
     if (found >= 0) {
       const Node& c = nodes_[found];
-      if (c.children.empty() && c.each < 0 && c.filters.empty() && !c.leaves.empty()) {
+      if (c.plain_leaf) {
         // A plain leaf, the common case: capture without the general walk.
         od::value& v = field.value_unsafe().value();
         od::json_type t;

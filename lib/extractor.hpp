@@ -111,6 +111,7 @@ class Extractor {
     std::vector<int> reach_slots;   // slots marked present when an array here is walked
     enum Scope : uint8_t { kSame, kRecord, kProfile } elements = kSame;  // what an element opens
     bool record_root = false;       // members here that no path names go to `extra`
+    bool plain_leaf = false;        // only captures a value: no children, "*" or filters
   };
 
   uint32_t add_path(uint32_t root, const Path& p, size_t from, int slot);
@@ -125,6 +126,7 @@ class Extractor {
   void append_extra(RawRecord* rec, std::string_view key, std::string_view raw);
 
   std::vector<Node> nodes_;
+  std::vector<std::vector<uint16_t>> order_;  // per node: 1 + child index last seen at each member position
   // A field's alternatives have consecutive slots: first_slot_[f] + k.
   int first_slot_[kFieldCount] = {};
   size_t n_alternatives_[kFieldCount] = {};

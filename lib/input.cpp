@@ -185,6 +185,8 @@ LineBlockReader::LineBlockReader(InputStream& in, size_t block_size, size_t max_
 
 Result<bool> LineBlockReader::next(Block& block) {
   block.overlong.clear();
+  // A read error after data arrived was held back so that data could be used first.
+  if (!pending_error_.ok() && tail_begin_ == tail_end_) return pending_error_;
   // The previous block's unfinished last line moves to the front.
   if (tail_begin_ < tail_end_) std::memmove(buf_.get(), buf_.get() + tail_begin_, tail_end_ - tail_begin_);
   size_t end = tail_end_ - tail_begin_;
@@ -195,7 +197,14 @@ Result<bool> LineBlockReader::next(Block& block) {
     while (!eof_ && end < capacity_) {
       size_t want = std::min(capacity_ - end, std::max(block_size_ > end ? block_size_ - end : 0, size_t{1} << 16));
       auto r = in_.read(buf_.get() + end, want);
-      if (!r) return r.status();
+      if (!r) {
+        if (end == 0) return r.status();
+        // Hand out the lines read so far (a corrupt zstd stream's good frames);
+        // the error comes with the next call.
+        pending_error_ = r.status();
+        eof_ = true;
+        break;
+      }
       if (*r == 0) {
         eof_ = true;
         break;

@@ -87,6 +87,7 @@ class LineBlockReader {
   // for the longest line, though ordinary blocks use only the first megabyte.
   std::unique_ptr<char[]> buf_;
   size_t tail_begin_ = 0, tail_end_ = 0;  // unfinished line after the last block
+  Status pending_error_;
   uint64_t next_line_ = 1;
   bool eof_ = false;
 };

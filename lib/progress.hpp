@@ -14,9 +14,14 @@ namespace chorus {
 class Progress {
  public:
   Progress(Diagnostics& diag, bool enabled, std::string unit = "records");
+  // For per-item calls: looks at the clock every 4096 calls.
   void update(uint64_t items, uint64_t bytes) {
     if (!enabled_ || ++calls_ % 4096 != 0) return;
     tick(items, bytes);
+  }
+  // For calls per block of work (a megabyte or so): looks at the clock each time.
+  void update_block(uint64_t items, uint64_t bytes) {
+    if (enabled_) tick(items, bytes);
   }
   void finish();
 

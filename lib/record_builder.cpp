@@ -52,12 +52,13 @@ std::string RecordBuilder::where(Field f) const {
   return s;
 }
 
-const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f) const {
+const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) const {
   const SlotValue* null_seen = nullptr;
   for (size_t k = 0; k < ex_.alternatives(f); ++k) {
     const SlotValue* v = r.get(ex_.slot_of(f, k));
     if (!v) continue;
-    if (v->kind == JsonKind::kNull || (v->kind == JsonKind::kString && v->scalar.empty())) {
+    if (v->kind == JsonKind::kNull || (v->kind == JsonKind::kString && v->scalar.empty()) ||
+        (scalar && v->collected && v->items.empty())) {
       if (!null_seen) null_seen = v;
       continue;
     }
@@ -68,7 +69,7 @@ const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f) const {
 
 Result<std::optional<std::string_view>> RecordBuilder::text_value(const RawRecord& r, Field f, bool allow_number) {
   using Out = std::optional<std::string_view>;
-  const SlotValue* v = pick(r, f);
+  const SlotValue* v = pick(r, f, true);
   if (!v || v->kind == JsonKind::kNull) return Out();
   if (v->kind == JsonKind::kString) return v->scalar.empty() ? Out() : Out(v->scalar);
   if (v->kind == JsonKind::kNumber && allow_number && is_integer_token(v->scalar)) return Out(v->scalar);
@@ -82,9 +83,8 @@ Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::s
   out.clear();
   found = false;
   const SlotValue* v = pick(r, f);
-  if (!v) return {};
+  if (!v || v->kind == JsonKind::kNull) return {};  // null is missing: entities may come from the text
   found = true;
-  if (v->kind == JsonKind::kNull) return {};
   if (v->kind == JsonKind::kString) {
     split_list_string(v->scalar, out);
   } else if (v->kind == JsonKind::kArray) {

@@ -30,7 +30,9 @@ class RecordBuilder {
   std::optional<std::string> profile_id(const RawRecord& r);
 
  private:
-  const SlotValue* pick(const RawRecord& r, Field f) const;
+  // The first alternative that holds a value (null and "" only when no other
+  // does). For a scalar field an empty "*"/"[k=v]" match holds no value either.
+  const SlotValue* pick(const RawRecord& r, Field f, bool scalar = false) const;
   Result<std::optional<std::string_view>> text_value(const RawRecord& r, Field f, bool allow_number);
   Status list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found, char strip);
   Result<std::optional<int64_t>> count_value(const RawRecord& r, Field f);

@@ -83,10 +83,15 @@ void find_entities(std::string_view s, std::vector<std::string_view>* hashtags, 
         // Twitter: a hashtag needs a non-digit; a mention is ASCII, at most 15 characters long.
         if (c == '#' && j > i + 1 && letter) hashtags->push_back(s.substr(i + 1, j - i - 1));
         if (c == '@') {
+          // Handles: ASCII letters, digits, '_' and '.' (TikTok and Instagram
+          // allow dots and up to 30 characters; Twitter 15 without dots), not
+          // ending in '.', so "@name." at the end of a sentence is "name".
           size_t k = i + 1;
-          while (k < s.size() && ascii_word(static_cast<unsigned char>(s[k]))) ++k;
-          if (k > i + 1 && k - i - 1 <= 15 && (k == s.size() || word_char(s, k) == 0))
-            mentions->push_back(s.substr(i + 1, k - i - 1));
+          while (k < s.size() && (ascii_word(static_cast<unsigned char>(s[k])) || s[k] == '.')) ++k;
+          size_t e = k;
+          while (e > i + 1 && s[e - 1] == '.') --e;
+          if (e > i + 1 && e - i - 1 <= 30 && (k == s.size() || word_char(s, k) == 0))
+            mentions->push_back(s.substr(i + 1, e - i - 1));
         }
         i = j > i + 1 ? j : i + 1;
         continue;

@@ -1,7 +1,9 @@
 // text_entities.hpp — hashtags, mentions and URLs found in a post's text, for
 // exports whose records carry no entity arrays (SPEC §2). The rules follow
 // Twitter's: '#' or '@' after the start or a non-word character, then word
-// characters (letters, digits, '_', any non-ASCII letter byte); URLs start
+// characters (letters, digits, '_', any non-ASCII letter byte); mentions are
+// ASCII letters, digits, '_' and inner '.', at most 30 (TikTok's rule, which
+// includes Twitter's); URLs start
 // with http:// or https:// (or www.) and end at whitespace, with trailing
 // punctuation dropped. Pure functions, thread-safe.
 #pragma once

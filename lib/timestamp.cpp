@@ -171,10 +171,10 @@ Result<Micros> parse_epoch_seconds(std::string_view s) {
     whole = whole * 10 + (s[i] - '0');
     ++i;
   }
-  if (i == start) return bad(s, "not a number");
+  if (i == start) return bad(s, "expected RFC 3339 or epoch seconds");
   int64_t us = 0;
   if (i < s.size() && s[i] == '.') {
-    if (!fraction(s, i, us)) return bad(s, "not a number");
+    if (!fraction(s, i, us)) return bad(s, "expected RFC 3339 or epoch seconds");
   }
   Micros t;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
@@ -182,10 +182,11 @@ Result<Micros> parse_epoch_seconds(std::string_view s) {
     std::string tmp(s);
     char* end = nullptr;
     v = std::strtod(tmp.c_str(), &end);
-    if (end != tmp.c_str() + tmp.size() || !std::isfinite(v) || std::fabs(v) > 1e12) return bad(s, "not a number");
+    if (end != tmp.c_str() + tmp.size()) return bad(s, "expected RFC 3339 or epoch seconds");
+    if (!std::isfinite(v) || std::fabs(v) > 1e12) return bad(s, "year out of range");
     t = static_cast<Micros>(std::llround(v * kMicros));
   } else {
-    if (i != s.size()) return bad(s, "not a number");
+    if (i != s.size()) return bad(s, "expected RFC 3339 or epoch seconds");
     t = whole * kMicros + us;
     if (neg) t = -t;
   }

@@ -119,7 +119,7 @@ BOOST_AUTO_TEST_SUITE(output)
 BOOST_AUTO_TEST_CASE(to_string_gets_everything) {
   std::string target;
   auto out = OutputStream::to_string(&target);
-  std::string want = write_mix(*out, 2000000, 1);
+  std::string want = write_mix(*out, 1000000, 1);
   BOOST_TEST(out->close().ok());
   BOOST_TEST(target.size() == want.size());
   BOOST_TEST((target == want));
@@ -181,7 +181,7 @@ BOOST_AUTO_TEST_CASE(zst_file_decompresses_to_what_was_written) {
       std::string path = dir.file("events" + std::to_string(level) + ".jsonl.zst");
       auto out = OutputStream::open(path, level);
       BOOST_TEST_REQUIRE(out.ok());
-      std::string want = write_mix(**out, level == 19 ? 300000 : 1500000, 3 + level);
+      std::string want = write_mix(**out, level == 19 ? 100000 : 700000, 3 + level);
       BOOST_TEST((*out)->close().ok());
       std::string z = slurp(path);
       BOOST_TEST_REQUIRE(z.size() >= 4u);

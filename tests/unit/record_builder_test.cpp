@@ -263,12 +263,16 @@ BOOST_AUTO_TEST_CASE(numeric_ids_allowed_by_presets) {
              "error: field 'id' must be a string, not a number");
 }
 
-// chorus-parse(1): id and account "are strings, or integers taken as their
-// digits (not with the canonical preset)"; e2e parse-error-wrong-type line 8.
-BOOST_AUTO_TEST_CASE(canonical_ids_are_strings) {
+// Integer ids are taken as their digits with every preset, canonical too
+// (commit 77eb812 and e2e parse-error-wrong-type, where {"id":42} is kept).
+BOOST_AUTO_TEST_CASE(canonical_integer_ids) {
   Harness c(preset("canonical"));
-  BOOST_TEST(c.with(R"({"id":5,"account":"a1","ts":1})").event() == "error: field 'id' must be a string, not a number");
-  BOOST_TEST(c.with(R"({"id":"e1","account":17,"ts":1})").event() ==
+  Want w;
+  w.id = "\"5\"";
+  w.account = "\"17\"";
+  BOOST_TEST(c.with(R"({"id":5,"account":17,"ts":1610870193})").event() == w.line());
+  BOOST_TEST(c.with(R"({"id":5.5,"account":"a1","ts":1})").event() == "error: field 'id' must be a string, not a number");
+  BOOST_TEST(c.with(R"({"id":"e1","account":-0.0,"ts":1})").event() ==
              "error: field 'account' must be a string, not a number");
 }
 
