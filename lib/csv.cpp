@@ -45,6 +45,7 @@ Result<CsvReader::Outcome> CsvReader::next() {
     int c = *r;
     if (c < 0) {
       if (!any) return Outcome::kEnd;
+      if (row_.size() > max_row_) return Outcome::kTooLong;
       if (in_quotes) unterminated_ = true;
       bounds_.push_back(row_.size());
       break;
@@ -67,6 +68,7 @@ Result<CsvReader::Outcome> CsvReader::next() {
         if (!p) return p.status();
         if (*p == '"') {
           row_ += '"';
+          if (raw_.size() < 256) raw_ += '"';  // raw() shows the text as written
         } else {
           in_quotes = false;
           after_quote = true;
@@ -91,6 +93,7 @@ Result<CsvReader::Outcome> CsvReader::next() {
       auto p = get();
       if (!p) return p.status();
       if (*p == '\n' || *p < 0) {
+        if (*p == '\n' && raw_.size() < 256) raw_ += '\n';
         ++line_;
         bounds_.push_back(row_.size());
         break;

@@ -181,9 +181,9 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
     if (e) return e;
     int found = -1;
     if (n.plain_keys) {
-      // Member names are compared as written, without decoding escapes: a name
-      // spelled with \u escapes is not one of ours (and goes to `extra`).
-      // The raw name is followed by its closing quote and more input (or padding).
+      // Member names are compared as written first (fast), then decoded when
+      // they hold an escape. The raw name is followed by its closing quote and
+      // more input (or padding).
       const char* p = field.value_unsafe().key().raw();
       // Names are under 32 bytes and the input is padded, so reading 32 bytes is safe.
       uint64_t in[4];
@@ -207,6 +207,21 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
             }
             break;
           }
+        }
+      }
+      if (found < 0) {
+        // A name written with escapes ("i\u0064") is the same member: compare
+        // it decoded. Only names holding a backslash pay for this.
+        size_t k = 0;
+        while (p[k] != '"' && p[k] != '\\') ++k;
+        if (p[k] == '\\') {
+          std::string_view key;
+          if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
+          for (const auto& [name, c] : n.children)
+            if (name == key) {
+              found = static_cast<int>(c);
+              break;
+            }
         }
       }
       ++position;

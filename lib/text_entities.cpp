@@ -1,5 +1,7 @@
 #include "text_entities.hpp"
 
+#include <algorithm>
+
 namespace chorus {
 namespace {
 
@@ -65,7 +67,19 @@ void find_entities(std::string_view s, std::vector<std::string_view>* hashtags, 
              s[j] != '>')
         ++j;
       size_t e = j;
-      while (e > i && std::string_view(".,;:!?)]}'").find(s[e - 1]) != std::string_view::npos) --e;
+      // Trailing punctuation is the sentence's, not the URL's; a ')' stays when
+      // it closes a '(' of the URL (https://en.wikipedia.org/wiki/Foo_(bar)).
+      for (;;) {
+        if (e <= i) break;
+        char t = s[e - 1];
+        if (t == ')') {
+          std::string_view u = s.substr(i, e - i);
+          if (std::count(u.begin(), u.end(), '(') >= std::count(u.begin(), u.end(), ')')) break;
+        } else if (std::string_view(".,;:!?]}'").find(t) == std::string_view::npos) {
+          break;
+        }
+        --e;
+      }
       size_t scheme = starts_with_ci(s, i, "https://") ? 8 : starts_with_ci(s, i, "http://") ? 7 : 4;
       if (e > i + scheme) urls->push_back(s.substr(i, e - i));
       i = j;

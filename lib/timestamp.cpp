@@ -10,7 +10,7 @@ namespace {
 constexpr int64_t kMicros = 1000000;
 // Accepted range: years 1000..9999, so every value round-trips through RFC 3339.
 constexpr Micros kMin = -30610224000LL * kMicros;  // 1000-01-01T00:00:00Z
-constexpr Micros kMax = 253402300799LL * kMicros;  // 9999-12-31T23:59:59Z
+constexpr Micros kMax = 253402300800LL * kMicros - 1;  // 9999-12-31T23:59:59.999999Z
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
