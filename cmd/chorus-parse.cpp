@@ -51,7 +51,7 @@ int main(int argc, char** argv) {
 
   if (list_presets) {
     std::string s;
-    for (const auto& n : preset_names()) s += preset(n)->describe() + "\n";
+    for (const auto& n : preset_names()) s += (s.empty() ? "" : "\n") + preset(n)->describe();
     std::fputs(s.c_str(), stdout);
     return std::fflush(stdout) == 0 ? kExitSuccess : kExitUsageError;
   }
