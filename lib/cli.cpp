@@ -71,11 +71,9 @@ namespace {
 
 Result<uint64_t> parse_scaled(std::string_view text, double base, const char* what) {
   std::string t(text);
-  // Decimal only: strtod would also take hex ("0x10"), "inf" and leading blanks.
-  if (t.empty() || !((t[0] >= '0' && t[0] <= '9') || t[0] == '.'))
+  // Decimal only: strtod would also take hex ("0x10", "0x1p4"), "inf" and leading blanks.
+  if (t.empty() || !((t[0] >= '0' && t[0] <= '9') || t[0] == '.') || t.rfind("0x", 0) == 0 || t.rfind("0X", 0) == 0)
     return Status::error("'" + t + "' is not a valid " + what);
-  for (char c : t)
-    if ((c == 'x' || c == 'X' || c == 'p' || c == 'P') || c == ' ') return Status::error("'" + t + "' is not a valid " + what);
   char* end = nullptr;
   errno = 0;
   double v = std::strtod(t.c_str(), &end);

@@ -180,6 +180,8 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
     error_code e = field.error();
     if (e) return e;
     int found = -1;
+    // simdjson decodes a member name once (its raw form is consumed): keep it.
+    bool decoded = false;
     if (n.plain_keys) {
       // Member names are compared as written first (fast), then decoded when
       // they hold an escape. The raw name is followed by its closing quote and
@@ -217,8 +219,10 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         if (p[k] == '\\') {
           std::string_view key;
           if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
+          key_buf_.assign(key);
+          decoded = true;
           for (const auto& [name, c] : n.children)
-            if (name == key) {
+            if (name == key_buf_) {
               found = static_cast<int>(c);
               break;
             }
@@ -228,8 +232,10 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
     } else {
       std::string_view key;
       if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
+      key_buf_.assign(key);
+      decoded = true;
       for (const auto& [k, c] : n.children)
-        if (k == key) {
+        if (k == key_buf_) {
           found = static_cast<int>(c);
           break;
         }
@@ -245,9 +251,11 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         return e;
       }
     } else if (keep_extra_ && n.record_root) {
-      std::string_view key;
-      if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
-      key_buf_.assign(key);  // the key's storage is reused by the next unescape
+      if (!decoded) {
+        std::string_view key;
+        if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
+        key_buf_.assign(key);  // the key's storage is reused by the next unescape
+      }
       od::value v = field.value_unsafe().value();
       od::json_type t;
       if ((e = v.type().get(t))) return e;

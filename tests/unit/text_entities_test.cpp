@@ -87,8 +87,14 @@ BOOST_AUTO_TEST_CASE(mentions_rules) {
   BOOST_TEST(mentions("RT @Jenn_Abrams: text") == Strings{"Jenn_Abrams"});
   BOOST_TEST(mentions("(@paren) .@dotted") == (Strings{"paren", "dotted"}));
   BOOST_TEST(mentions("@user's point") == Strings{"user"});
+  // Up to 30 characters (TikTok's limit, which includes Twitter's 15), inner dots allowed.
   BOOST_TEST(mentions("@exactly15chars_") == Strings{"exactly15chars_"});
-  BOOST_TEST(mentions("@sixteen_chars_xx").empty());  // longer than Twitter's 15
+  BOOST_TEST(mentions("@sixteen_chars_xx") == Strings{"sixteen_chars_xx"});
+  BOOST_TEST(mentions("@" + std::string(30, 'm')) == Strings{std::string(30, 'm')});
+  BOOST_TEST(mentions("@" + std::string(31, 'm')).empty());
+  BOOST_TEST(mentions("@first.last and @cgtn.official") == (Strings{"first.last", "cgtn.official"}));
+  BOOST_TEST(mentions("thanks @bob.") == Strings{"bob"});  // the sentence's full stop
+  BOOST_TEST(mentions("@bob... really") == Strings{"bob"});
   BOOST_TEST(mentions("@123") == Strings{"123"});      // digits are fine in a handle
   BOOST_TEST(mentions("@ alone, @").empty());
   BOOST_TEST(mentions("@useré").empty());  // a handle is ASCII: not cut inside a word
