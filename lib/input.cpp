@@ -101,6 +101,7 @@ Result<size_t> InputStream::fill_raw() {
 }
 
 Result<size_t> InputStream::read(char* buf, size_t n) {
+  if (n == 0) return size_t{0};  // else the zstd loop would wait for output that cannot come
   if (!sniffed_) {
     sniffed_ = true;
     while (!raw_eof_ && raw_end_ - raw_pos_ < 4) {

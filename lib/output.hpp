@@ -31,6 +31,7 @@ class OutputStream {
   ~OutputStream();
 
   void write(std::string_view s) {
+    if (s.empty()) return;  // its data() may be null, which memcpy must not see
     if (buf_.size() - used_ < s.size()) {
       spill(s);
       return;

@@ -18,6 +18,7 @@ class TextBuffer {
   ~TextBuffer() { std::free(data_); }
 
   void append(const char* p, size_t n) {
+    if (n == 0) return;  // p may be null (an empty string_view): memcpy must not see it
     reserve_more(n);
     std::memcpy(data_ + size_, p, n);
     size_ += n;
