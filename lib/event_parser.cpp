@@ -417,6 +417,7 @@ Status EventParser::parse_csv(InputStream& in) {
     }
     if (++rows_in_batch == 4096) {
       rows_in_batch = 0;
+      stats_.bytes = in.raw_bytes_read();
       commit();
     }
   }
