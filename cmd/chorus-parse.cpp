@@ -73,10 +73,11 @@ int main(int argc, char** argv) {
   if (common.inputs.empty()) common.inputs.push_back("-");
 
   for (const auto& path : common.inputs)
-    if (same_file(path, common.output)) {
-      diag.error(common.output + ": output file is also an input");
-      return kExitUsageError;
-    }
+    for (const std::string* o : {&common.output, &accounts_out})
+      if (!o->empty() && same_file(path, *o)) {
+        diag.error(*o + ": output file is also an input");
+        return kExitUsageError;
+      }
   auto out = OutputStream::open(common.output);
   if (!out) {
     diag.error(out.status().message());
