@@ -182,6 +182,18 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
     int found = -1;
     // simdjson decodes a member name once (its raw form is consumed): keep it.
     bool decoded = false;
+    auto decode_and_find = [&]() -> error_code {
+      std::string_view key;
+      if (error_code d = field.value_unsafe().unescaped_key().get(key)) return d;
+      key_buf_.assign(key);
+      decoded = true;
+      for (const auto& [name, c] : n.children)
+        if (name == key_buf_) {
+          found = static_cast<int>(c);
+          break;
+        }
+      return simdjson::SUCCESS;
+    };
     if (n.plain_keys) {
       // Member names are compared as written first (fast), then decoded when
       // they hold an escape. The raw name is followed by its closing quote and
@@ -216,29 +228,11 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         // it decoded. Only names holding a backslash pay for this.
         size_t k = 0;
         while (p[k] != '"' && p[k] != '\\') ++k;
-        if (p[k] == '\\') {
-          std::string_view key;
-          if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
-          key_buf_.assign(key);
-          decoded = true;
-          for (const auto& [name, c] : n.children)
-            if (name == key_buf_) {
-              found = static_cast<int>(c);
-              break;
-            }
-        }
+        if (p[k] == '\\' && (e = decode_and_find())) return e;
       }
       ++position;
-    } else {
-      std::string_view key;
-      if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
-      key_buf_.assign(key);
-      decoded = true;
-      for (const auto& [k, c] : n.children)
-        if (k == key_buf_) {
-          found = static_cast<int>(c);
-          break;
-        }
+    } else if ((e = decode_and_find())) {
+      return e;
     }
     if (found >= 0) {
       const Node& c = nodes_[found];
@@ -251,11 +245,7 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         return e;
       }
     } else if (keep_extra_ && n.record_root) {
-      if (!decoded) {
-        std::string_view key;
-        if ((e = field.value_unsafe().unescaped_key().get(key))) return e;
-        key_buf_.assign(key);  // the key's storage is reused by the next unescape
-      }
+      if (!decoded && (e = decode_and_find())) return e;  // finds nothing: only decodes
       od::value v = field.value_unsafe().value();
       od::json_type t;
       if ((e = v.type().get(t))) return e;
