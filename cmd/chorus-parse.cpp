@@ -12,6 +12,7 @@
 #include "event_parser.hpp"
 #include "exit_status.hpp"
 #include "input.hpp"
+#include "parse_report.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 
@@ -93,34 +94,12 @@ int main(int argc, char** argv) {
     }
     accounts = std::move(*acc);
   }
-  int64_t bad_records = 0;
-  auto on_error = [&](const RecordError& e) {
-    if (!e.context.empty() && e.reason == SkipReason::kInvalidJson)
-      diag.error_with_context(e.file, e.line, e.message, e.context);
-    else
-      diag.error_at(e.file, e.line, e.message);
-    if (e.profile_only) return true;
-    ++bad_records;
-    return !strict && !(max_errors >= 0 && bad_records > max_errors);
-  };
   Progress progress(diag, progress_wanted(common));
-  EventParser parser(std::move(opt), **out, on_error, [&](const ParseStats& s) {
+  BadRecordPolicy policy{strict, max_errors};
+  EventParser parser(std::move(opt), **out, report_bad_records(diag, policy), [&](const ParseStats& s) {
     progress.update_block(s.records, s.bytes);
   });
-  int status = kExitSuccess;
-  for (const auto& path : common.inputs) {
-    auto in = InputStream::open(path);
-    if (!in) {
-      diag.error(in.status().message());
-      status = kExitUsageError;
-      continue;
-    }
-    if (Status st = parser.parse(**in); !st) {
-      diag.error(st.message());
-      status = kExitUsageError;
-    }
-    if (parser.stopped()) break;
-  }
+  int status = parse_inputs(parser, common.inputs, diag);
   progress.finish();
   if (Status st = (*out)->close(); !st) {
     diag.error(st.message());
@@ -134,20 +113,7 @@ int main(int argc, char** argv) {
     }
   }
   const ParseStats& s = parser.stats();
-  if ((s.skipped > 0 || s.bad_profiles > 0) && !common.quiet) {
-    std::string summary = "skipped " + std::to_string(s.skipped) + " of " + std::to_string(s.records) + " records";
-    std::string parts;
-    for (size_t r = 0; r < static_cast<size_t>(SkipReason::kCount); ++r)
-      if (s.skipped_by[r])
-        parts += (parts.empty() ? "" : ", ") + std::to_string(s.skipped_by[r]) + " " +
-                 std::string(skip_reason_name(static_cast<SkipReason>(r)));
-    if (!parts.empty()) summary += " (" + parts + ")";
-    if (s.bad_profiles) summary += "; " + std::to_string(s.bad_profiles) + " account profiles not kept";
-    if (parser.stopped()) summary += "; stopped early";
-    diag.note(summary);
-  }
+  if (std::string summary = skip_summary(s, parser.stopped()); !summary.empty() && !common.quiet) diag.note(summary);
   if (status != kExitSuccess) return status;
-  if (strict && s.skipped > 0) return kExitDataError;
-  if (max_errors >= 0 && s.skipped > static_cast<uint64_t>(max_errors)) return kExitDataError;
-  return kExitSuccess;
+  return data_exit_status(s, policy);
 }

@@ -95,4 +95,21 @@ Result<uint64_t> parse_scaled(std::string_view text, double base, const char* wh
 Result<uint64_t> parse_count(std::string_view text) { return parse_scaled(text, 1000.0, "count"); }
 Result<uint64_t> parse_bytes(std::string_view text) { return parse_scaled(text, 1024.0, "size"); }
 
+Result<int64_t> parse_duration(std::string_view text) {
+  std::string t(text);
+  const std::string err = "'" + t + "' is not a duration (seconds, or a number with s, m, h or d)";
+  if (t.empty() || !((t[0] >= '0' && t[0] <= '9') || t[0] == '.') || t.rfind("0x", 0) == 0 || t.rfind("0X", 0) == 0)
+    return Status::error(err);
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(t.c_str(), &end);
+  if (end == t.c_str() || errno != 0 || !(v >= 0)) return Status::error(err);
+  std::string suffix(end);
+  double unit = suffix.empty() || suffix == "s" ? 1 : suffix == "m" ? 60 : suffix == "h" ? 3600 : suffix == "d" ? 86400 : 0;
+  if (unit == 0) return Status::error(err);
+  double us = v * unit * 1e6;
+  if (us > 9.0e18) return Status::error("'" + t + "' is too long");
+  return static_cast<int64_t>(us + 0.5);
+}
+
 }  // namespace chorus

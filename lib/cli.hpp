@@ -57,5 +57,7 @@ namespace chorus {
 Result<uint64_t> parse_count(std::string_view text);
 // "4096", "64k", "16M", "2G", also "16MiB" (powers of 1024): sizes in bytes.
 Result<uint64_t> parse_bytes(std::string_view text);
+// "10", "10s", "5m", "2h", "1d", "0.5": a duration, in microseconds.
+Result<int64_t> parse_duration(std::string_view text);
 
 }  // namespace chorus

@@ -95,6 +95,15 @@ SkipReason reason_of(const std::string& message) {
   return SkipReason::kBadValue;
 }
 
+// chorus-parse's sink: the event as one canonical JSON line.
+class JsonEventSink final : public EventSink {
+ public:
+  std::optional<Refusal> append(const EventView& event, TextBuffer& out) override {
+    append_event_json(out, event);
+    return std::nullopt;
+  }
+};
+
 }  // namespace
 
 std::string_view skip_reason_name(SkipReason r) {
@@ -113,8 +122,11 @@ std::string_view skip_reason_name(SkipReason r) {
   return "?";
 }
 
-EventParser::EventParser(ParseOptions options, OutputStream& out, ErrorSink on_error, ProgressSink on_progress)
+EventParser::EventParser(ParseOptions options, OutputStream& out, ErrorSink on_error, ProgressSink on_progress,
+                         EventSink* sink)
     : opt_(std::move(options)), out_(out), on_error_(std::move(on_error)), on_progress_(std::move(on_progress)) {
+  if (!sink) json_sink_ = std::make_unique<JsonEventSink>();
+  sink_ = sink ? sink : json_sink_.get();
   if (opt_.platform) opt_.map.platform = opt_.platform;
   // With --keep-extra the profile fields are read either way, so that what
   // lands in `extra` does not depend on --accounts-out.
@@ -151,7 +163,12 @@ error_code EventParser::handle_document(od::document& doc, uint64_t line) {
       add_error(line, reason_of(st.message()), st.message());
       continue;
     }
-    append_event_json(block_out_, event_);
+    size_t before = block_out_.size();
+    if (auto refused = sink_->append(event_, block_out_)) {
+      block_out_.resize(before);
+      add_error(line, refused->reason, std::move(refused->message));
+      continue;
+    }
     int account = -1;
     if (opt_.want_accounts) {
       if (n_pending_accounts_ == pending_accounts_.size()) pending_accounts_.emplace_back();
@@ -308,7 +325,8 @@ void EventParser::commit() {
     }
     // Events: write everything up to this one's end.
     if (o.out_end > written) {
-      out_.write(block_out_.view().substr(written, o.out_end - written));
+      std::string_view output = block_out_.view().substr(written, o.out_end - written);
+      sink_->commit(output, out_);
       written = o.out_end;
     }
     ++stats_.events;

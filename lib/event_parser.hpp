@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -63,6 +64,25 @@ struct ParseStats {
   uint64_t bytes = 0;    // decompressed bytes read
 };
 
+// What each event becomes. EventParser hands every event it reads to its sink,
+// which appends the event's output to the block being built: a JSON line for
+// chorus-parse (the default sink), marks for chorus-hash. A record that the
+// sink refuses is skipped like any other bad record. An event's output may
+// still be discarded after append() — its block is re-read line by line when
+// a later record of the block is malformed — so what must happen only for
+// kept events is done in commit(), called once an event's output is final, in
+// input order, to write it (by default as it is).
+class EventSink {
+ public:
+  struct Refusal {
+    SkipReason reason;
+    std::string message;
+  };
+  virtual ~EventSink() = default;
+  virtual std::optional<Refusal> append(const EventView& event, TextBuffer& out) = 0;
+  virtual void commit(std::string_view output, OutputStream& out) { out.write(output); }
+};
+
 class EventParser {
  public:
   // on_error is called for every skipped record, in input order; it returns
@@ -71,7 +91,9 @@ class EventParser {
   // on_progress is called now and then with the running stats.
   using ProgressSink = std::function<void(const ParseStats&)>;
 
-  EventParser(ParseOptions options, OutputStream& out, ErrorSink on_error, ProgressSink on_progress = nullptr);
+  // sink: what events become (nullptr: canonical JSON lines); not owned.
+  EventParser(ParseOptions options, OutputStream& out, ErrorSink on_error, ProgressSink on_progress = nullptr,
+              EventSink* sink = nullptr);
   ~EventParser();
 
   // Reads one input to its end, or until the error sink says stop. A failed
@@ -105,6 +127,8 @@ class EventParser {
   OutputStream& out_;
   ErrorSink on_error_;
   ProgressSink on_progress_;
+  std::unique_ptr<EventSink> json_sink_;
+  EventSink* sink_;
   std::string file_;
   std::unique_ptr<Extractor> extractor_;
   std::unique_ptr<RecordBuilder> builder_;

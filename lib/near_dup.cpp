@@ -188,12 +188,12 @@ size_t capacity_for(size_t need, size_t capacity) {
   if (need <= capacity) return capacity;
   return std::max({need, capacity * 2, size_t{16}});
 }
-template <typename T>
-void reserve_for(std::vector<T>& v, size_t extra) {
+template <typename T, typename A>
+void reserve_for(std::vector<T, A>& v, size_t extra) {
   v.reserve(capacity_for(v.size() + extra, v.capacity()));
 }
-template <typename T>
-size_t bytes_of(const std::vector<T>& v) {
+template <typename T, typename A>
+size_t bytes_of(const std::vector<T, A>& v) {
   return v.capacity() * sizeof(T);
 }
 
@@ -509,7 +509,7 @@ void NearDuplicateIndex::insert_band(uint64_t entry) {
 // order, so the old table is read and the new one written in two sequential
 // sweeps, not at random.
 void NearDuplicateIndex::resize_bands(size_t buckets) {
-  std::vector<uint64_t> old(band_vector_size(buckets), 0);
+  BigVector<uint64_t> old(band_vector_size(buckets), 0);
   old.swap(band_slots_);
   const size_t old_first = band_first_, old_slots = band_buckets_ * kBucketSlots;
   const auto address = reinterpret_cast<uintptr_t>(band_slots_.data());
@@ -528,8 +528,8 @@ std::optional<uint32_t> NearDuplicateIndex::find_exact(uint64_t fp) const {
 
 void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
   if (size_t slots = slots_for(exact_used_ + 1, exact_fps_.size()); slots != exact_fps_.size()) {
-    std::vector<uint64_t> old_fps(slots, 0);
-    std::vector<uint32_t> old_groups(slots, 0);
+    BigVector<uint64_t> old_fps(slots, 0);
+    BigVector<uint32_t> old_groups(slots, 0);
     old_fps.swap(exact_fps_);
     old_groups.swap(exact_groups_);
     const size_t mask = slots - 1;

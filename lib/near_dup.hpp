@@ -53,6 +53,7 @@
 #include <string_view>
 #include <vector>
 
+#include "huge_alloc.hpp"
 #include "status.hpp"
 
 namespace chorus {
@@ -95,6 +96,10 @@ struct NearDupParams {
 
 // Whether `params` describe a usable index; the message names the bad field.
 Status validate(const NearDupParams& params);
+
+// The tables that grow with the input: huge pages (huge_alloc.hpp).
+template <typename T>
+using BigVector = std::vector<T, HugeAllocator<T>>;
 
 class NearDuplicateIndex {
  public:
@@ -143,24 +148,24 @@ class NearDuplicateIndex {
   std::vector<uint8_t> perm_, rank_by_bin_;
   size_t rank_stride_;
 
-  std::vector<XXH128_hash_t> group_keys_;
-  std::vector<uint8_t> group_extra_indexed_;  // members indexed so far, per group
+  BigVector<XXH128_hash_t> group_keys_;
+  BigVector<uint8_t> group_extra_indexed_;  // members indexed so far, per group
   // A record per indexed text: its group, its number of fingerprints, then
   // the fingerprints — unique; sorted when there are sketch_limit of them (a
   // bottom-k sketch), in shingle order when fewer. The band table refers to
   // a text by its record's offset, so verifying a candidate reads one place.
-  std::vector<uint32_t> pool_;
+  BigVector<uint32_t> pool_;
   size_t indexed_ = 0;
   // Band table: open addressing over buckets of 8 slots (one cache line each,
   // from band_slots_[band_first_]); an entry goes to the first free slot from
   // its home bucket on. A slot is (check << 32) | (text + 1), 0 when empty;
   // the check, the band key's high half, also picks the home bucket, so
   // growing needs no keys. Texts may share a key.
-  std::vector<uint64_t> band_slots_;
+  BigVector<uint64_t> band_slots_;
   size_t band_first_ = 0, band_buckets_ = 0, band_used_ = 0;
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
-  std::vector<uint64_t> exact_fps_;
-  std::vector<uint32_t> exact_groups_;
+  BigVector<uint64_t> exact_fps_;
+  BigVector<uint32_t> exact_groups_;
   size_t exact_used_ = 0;
 
   bool frozen_ = false;

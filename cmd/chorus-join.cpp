@@ -1,0 +1,150 @@
+// chorus-join — marks to edges: pairs of accounts that acted on the same key
+// within a time window, with the evidence behind each edge. Flags, then the
+// inputs into one Joiner, then its edges (or, for a shard, its partial
+// stream), the summary and a named exit status. See man/chorus-join.1.
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+#include "diagnostics.hpp"
+#include "exit_status.hpp"
+#include "input.hpp"
+#include "join.hpp"
+#include "output.hpp"
+
+using namespace chorus;
+
+int main(int argc, char** argv) {
+  restore_sigpipe();
+  CommandLine cli("chorus-join", "Turn marks into co-action edges between accounts, with their evidence.");
+  CommonOptions common;
+  cli.add_common(common);
+  std::string window = "60", weight = "coactions", hot = "cap", memory = "1G", evidence_path, max_line = "1M";
+  JoinOptions opt;
+  bool partial = false, merge = false, strict = false;
+  int64_t max_errors = -1;
+  auto& app = cli.app();
+  app.add_option("-w,--window", window, "Longest time between two co-actions: seconds, or with a unit (10s, 5m, 2h, 1d)")
+      ->type_name("TIME")
+      ->capture_default_str();
+  app.add_option("--weight", weight, "Edge weight: coactions (CooRTweet), keys (CooRnet) or own-events (coordination-network-toolkit)")
+      ->check(CLI::IsMember({"coactions", "keys", "own-events"}))
+      ->type_name("KIND")
+      ->capture_default_str();
+  app.add_option("--min-repeat", opt.min_repeat, "Keep pairs that co-acted on at least N distinct keys")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--min-participation", opt.min_participation,
+                 "CooRTweet's rule: accounts need N marks, and N events in co-actions (0: off)")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--max-accounts", opt.sweep.max_accounts,
+                 "A window with more accounts (or 8 times more marks) is hot: capped or skipped (0: no limit)")
+      ->type_name("N")
+      ->capture_default_str();
+  app.add_option("--hot", hot, "In a hot window: cap (pair with the N latest marks) or skip (pair with none)")
+      ->check(CLI::IsMember({"cap", "skip"}))
+      ->type_name("POLICY")
+      ->capture_default_str();
+  app.add_option("--evidence", evidence_path, "Write every co-action behind the kept edges to FILE")->type_name("FILE");
+  app.add_option("--memory", memory, "Memory for sorting (k, M, G suffixes); beyond it, sorted runs spill to $TMPDIR")
+      ->type_name("BYTES")
+      ->capture_default_str();
+  app.add_option("--temp-dir", opt.temp_dir, "Directory for spilled runs [default: $TMPDIR, else /tmp]")->type_name("DIR");
+  app.add_flag("--sorted", opt.sorted, "Input is sorted by key then time (LC_ALL=C sort): stream it");
+  app.add_flag("--partial", partial, "Write a partial stream (a shard's co-actions) for a later --merge");
+  app.add_flag("--merge", merge, "Inputs are partial streams: merge them into the edges");
+  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
+  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
+      ->type_name("N");
+  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
+      ->type_name("BYTES")
+      ->capture_default_str();
+  cli.parse(argc, argv);
+
+  Diagnostics diag(cli.prog());
+  auto w = parse_duration(window);
+  if (!w) cli.usage_error("--window: " + w.status().message());
+  opt.sweep.window = *w;
+  opt.sweep.hot = hot == "skip" ? HotPolicy::kSkip : HotPolicy::kCap;
+  opt.weight = weight == "keys" ? WeightKind::kKeys : weight == "own-events" ? WeightKind::kOwnEvents : WeightKind::kCoActions;
+  auto mem = parse_bytes(memory);
+  if (!mem) cli.usage_error("--memory: " + mem.status().message());
+  opt.memory = *mem;
+  auto line_limit = parse_bytes(max_line);
+  if (!line_limit || *line_limit == 0)
+    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
+  opt.max_line = *line_limit;
+  if (partial && merge) cli.usage_error("--partial and --merge exclude each other");
+  if (partial && !evidence_path.empty()) cli.usage_error("--evidence goes with the --merge that makes the edges, not --partial");
+  if (merge && opt.sorted) cli.usage_error("--sorted is for marks; --merge reads partial streams");
+  if (common.inputs.empty()) common.inputs.push_back("-");
+  for (const auto& path : common.inputs)
+    for (const std::string* o : {&common.output, &evidence_path})
+      if (!o->empty() && same_file(path, *o)) {
+        diag.error(*o + ": output file is also an input");
+        return kExitUsageError;
+      }
+
+  auto out = OutputStream::open(common.output);
+  if (!out) {
+    diag.error(out.status().message());
+    return kExitUsageError;
+  }
+  std::unique_ptr<OutputStream> evidence;
+  if (!evidence_path.empty()) {
+    auto e = OutputStream::open(evidence_path);
+    if (!e) {
+      diag.error(e.status().message());
+      return kExitUsageError;
+    }
+    evidence = std::move(*e);
+  }
+  int64_t bad = 0;
+  Joiner joiner(opt, [&](const std::string& file, uint64_t line, const std::string& message) {
+    diag.error_at(file, line, message);
+    ++bad;
+    return !strict && !(max_errors >= 0 && bad > max_errors);
+  });
+  for (const auto& path : common.inputs) {
+    auto in = InputStream::open(path);
+    if (!in) {
+      diag.error(in.status().message());
+      return kExitUsageError;
+    }
+    Status st = merge ? joiner.add_partial(**in) : joiner.add_marks(**in);
+    if (!st) {
+      diag.error(st.message());
+      return kExitDataError;
+    }
+    if (joiner.stopped()) break;
+  }
+  if (joiner.stopped()) {
+    diag.note("stopped after " + std::to_string(bad) + " bad lines; no edges written");
+    return kExitDataError;
+  }
+  Status st = partial ? joiner.write_partial(**out) : joiner.write_edges(**out, evidence.get());
+  if (!st) {
+    diag.error(st.message());
+    return kExitUsageError;
+  }
+  for (OutputStream* o : {out->get(), evidence.get()}) {
+    if (!o) continue;
+    if (Status c = o->close(); !c) {
+      diag.error(c.message());
+      return kExitUsageError;
+    }
+  }
+  const JoinStats& s = joiner.stats();
+  if (!common.quiet) {
+    if (s.bad_lines) diag.note("skipped " + std::to_string(s.bad_lines) + " bad lines");
+    if (s.sweep.hot_keys)
+      diag.note(std::to_string(s.sweep.hot_keys) + " hot keys (" + std::to_string(s.sweep.hot_marks) + " marks in hot windows, " +
+                std::to_string(s.sweep.capped_coactions) + " co-actions " + (hot == "skip" ? "skipped" : "capped") + ")");
+  }
+  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  return kExitSuccess;
+}

@@ -1,0 +1,565 @@
+#include "join.hpp"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "line_reader.hpp"
+#include "marks.hpp"
+#include "stream_header.hpp"
+
+namespace chorus {
+
+namespace {
+
+// Seconds without padding: "60", "0.25".
+void append_seconds(std::string& out, Micros us) {
+  out += std::to_string(us / 1000000);
+  if (int64_t frac = us % 1000000) {
+    char buf[8];
+    for (int i = 5; i >= 0; --i, frac /= 10) buf[i] = static_cast<char>('0' + frac % 10);
+    size_t n = 6;
+    while (buf[n - 1] == '0') --n;
+    out += '.';
+    out.append(buf, n);
+  }
+}
+
+// Splits `s` at tabs into exactly `n` fields; false otherwise.
+bool split_tabs(std::string_view s, std::string_view* f, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    size_t tab = s.find('\t', pos);
+    if ((tab == std::string_view::npos) != (i + 1 == n)) return false;
+    f[i] = s.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos);
+    pos = tab + 1;
+  }
+  return true;
+}
+
+void put_u32(std::string& out, uint32_t v) {
+  char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
+  out.append(b, 4);
+}
+uint32_t get_u32(const char* p) {
+  auto u = [&](int i) { return static_cast<uint32_t>(static_cast<unsigned char>(p[i])); };
+  return u(0) << 24 | u(1) << 16 | u(2) << 8 | u(3);
+}
+uint64_t get_u64(const char* p) { return uint64_t{get_u32(p)} << 32 | get_u32(p + 4); }
+
+// Participation facts (min_participation): [account][event length][event]
+// [type][payload], so that sorting groups them by (account, event). Type 0:
+// the event has `payload` marks; type 1: it took part in a co-action with
+// account `payload`.
+constexpr char kFactMarks = 0, kFactCoAction = 1;
+
+void put_u64(std::string& out, uint64_t v) {
+  put_u32(out, static_cast<uint32_t>(v >> 32));
+  put_u32(out, static_cast<uint32_t>(v));
+}
+uint64_t get_u64(const char* p);
+
+std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
+  return file + ":" + std::to_string(line) + ": " + message;
+}
+
+}  // namespace
+
+std::string_view Joiner::weight_name(WeightKind w) {
+  switch (w) {
+    case WeightKind::kCoActions: return "coactions";
+    case WeightKind::kKeys: return "keys";
+    case WeightKind::kOwnEvents: return "own-events";
+  }
+  return "?";
+}
+
+Joiner::Joiner(JoinOptions options, LineErrorSink on_error) : opt_(std::move(options)), on_error_(std::move(on_error)) {
+  ExternalSortOptions half;
+  half.memory = std::max<size_t>(opt_.memory / 2, ExternalSorter::kMemoryFloor);
+  half.temp_dir = opt_.temp_dir;
+  if (!opt_.sorted) marks_ = std::make_unique<ExternalSorter>(half);
+  ExternalSortOptions quarter = half;
+  if (opt_.min_participation > 0) quarter.memory = std::max<size_t>(opt_.memory / 4, ExternalSorter::kMemoryFloor);
+  coactions_ = std::make_unique<ExternalSorter>(quarter);
+  if (opt_.min_participation > 0) participation_ = std::make_unique<ExternalSorter>(quarter);
+  sweep_ = std::make_unique<CoActionSweep>(opt_.sweep, [this](const CoActionSweep::Side& x, const CoActionSweep::Side& y) {
+    // The record puts the account that sorts first as `a`.
+    const std::string& nx = account_names_[x.account];
+    const std::string& ny = account_names_[y.account];
+    const bool x_first = nx < ny;
+    const CoActionSweep::Side& a = x_first ? x : y;
+    const CoActionSweep::Side& b = x_first ? y : x;
+    record_.clear();
+    record_ += account_names_[a.account];
+    record_ += '\t';
+    record_ += account_names_[b.account];
+    record_ += '\t';
+    record_ += key_;
+    record_ += '\t';
+    append_fixed_time(record_, a.ts);
+    record_ += '\t';
+    append_fixed_time(record_, b.ts);
+    record_ += '\t';
+    record_ += a.event;
+    record_ += '\t';
+    record_ += b.event;
+    if (Status st = add_coaction_record(record_); !st && pending_.ok()) pending_ = st;
+  });
+}
+
+Joiner::~Joiner() = default;
+
+uint32_t Joiner::account_id(std::string_view name) {
+  auto [it, added] = account_ids_.try_emplace(std::string(name), static_cast<uint32_t>(account_names_.size()));
+  if (added) {
+    account_names_.emplace_back(name);
+    account_marks_.push_back(0);
+  }
+  return it->second;
+}
+
+// One co-action, as an evidence record; with min_participation also the two
+// (account, event, other account) facts the participation count needs.
+Status Joiner::add_coaction_record(std::string_view record) {
+  if (Status st = coactions_->add(record); !st) return st;
+  if (!participation_) return {};
+  std::string_view f[7];
+  split_tabs(record, f, 7);
+  const uint32_t a = account_ids_.find(std::string(f[0]))->second, b = account_ids_.find(std::string(f[1]))->second;
+  for (int side = 0; side < 2; ++side)
+    if (Status st = add_fact(side ? b : a, side ? f[6] : f[5], kFactCoAction, side ? a : b); !st) return st;
+  return {};
+}
+
+Status Joiner::add_fact(uint32_t account, std::string_view event, char type, uint64_t payload) {
+  fact_.clear();
+  put_u32(fact_, account);
+  put_u32(fact_, static_cast<uint32_t>(event.size()));
+  fact_ += event;
+  fact_ += type;
+  put_u64(fact_, payload);
+  return participation_->add(fact_);
+}
+
+Status Joiner::sweep_mark(std::string_view key, Micros ts, std::string_view account, std::string_view event) {
+  if (key != key_) {
+    key_.assign(key);
+    sweep_->begin_key();
+  }
+  sweep_->add(ts, account_id(account), event);
+  if (!pending_.ok()) return pending_;
+  return {};
+}
+
+Status Joiner::add_marks(InputStream& in) {
+  LineReader reader(in, opt_.max_line);
+  std::string_view line;
+  Mark m;
+  for (;;) {
+    auto kind = reader.next(line);
+    if (!kind) return kind.status();
+    if (*kind == LineReader::Kind::kEnd) break;
+    ++stats_.lines;
+    if (*kind == LineReader::Kind::kOverlong) {
+      ++stats_.bad_lines;
+      if (!on_error_(in.name(), reader.line_number(), "line longer than " + std::to_string(opt_.max_line) + " bytes")) {
+        stopped_ = true;
+        return {};
+      }
+      continue;
+    }
+    if (line.empty()) continue;
+    if (line[0] == '#') {
+      auto header = parse_stream_header(line, "marks");
+      if (!header) return Status::error(line_error(in.name(), reader.line_number(), header.status().message()));
+      if (marks_params_.empty()) marks_params_ = header->params;
+      continue;
+    }
+    if (Status st = parse_mark(line, m); !st) {
+      ++stats_.bad_lines;
+      if (!on_error_(in.name(), reader.line_number(), st.message())) {
+        stopped_ = true;
+        return {};
+      }
+      continue;
+    }
+    ++stats_.marks;
+    const uint32_t id = account_id(m.account);
+    ++account_marks_[id];
+    if (participation_)
+      if (Status st = add_fact(id, m.event, kFactMarks, 1); !st) return st;
+    if (opt_.sorted) {
+      if (have_last_ && (m.key < last_key_ || (m.key == last_key_ && m.ts < last_ts_)))
+        return Status::error(line_error(
+            in.name(), reader.line_number(),
+            "marks out of order (after key " + last_key_.substr(0, 60) + "): sort them with LC_ALL=C sort, or leave out --sorted"));
+      if (m.key != last_key_) last_key_.assign(m.key);
+      last_ts_ = m.ts;
+      have_last_ = true;
+      if (Status st = sweep_mark(m.key, m.ts, m.account, m.event); !st) return st;
+    } else {
+      record_.clear();
+      record_ += m.key;
+      record_ += '\t';
+      append_fixed_time(record_, m.ts);
+      record_ += '\t';
+      record_ += m.account;
+      record_ += '\t';
+      record_ += m.event;
+      if (Status st = marks_->add(record_); !st) return st;
+    }
+  }
+  return {};
+}
+
+// Unsorted input: the marks come back from their sorter in (key, time) order.
+Status Joiner::sweep_sorted_marks() {
+  if (swept_) return {};
+  swept_ = true;
+  if (!marks_) return {};
+  if (Status st = marks_->finish(); !st) return st;
+  std::string key, account, event;
+  for (;;) {
+    auto r = marks_->next();
+    if (!r) return r.status();
+    if (!*r) break;
+    std::string_view f[4];
+    split_tabs(**r, f, 4);
+    Micros ts = 0;
+    parse_mark_time(f[1], ts);
+    // The view dies at the next call; the sweep copies what it keeps.
+    if (Status st = sweep_mark(f[0], ts, f[2], f[3]); !st) return st;
+  }
+  marks_.reset();
+  return {};
+}
+
+std::string Joiner::sweep_params_json() const {
+  std::string s = "\"window\":";
+  append_seconds(s, opt_.sweep.window);
+  s += ",\"max_accounts\":" + std::to_string(opt_.sweep.max_accounts);
+  s += ",\"hot\":\"";
+  s += opt_.sweep.hot == HotPolicy::kCap ? "cap" : "skip";
+  s += '"';
+  return s;
+}
+
+std::string Joiner::edges_params_json() const {
+  const SweepStats& w = stats_.sweep;
+  std::string s = "{" + (partial_params_.empty() ? sweep_params_json() : partial_params_);
+  s += ",\"weight\":\"" + std::string(weight_name(opt_.weight)) + "\"";
+  s += ",\"min_repeat\":" + std::to_string(opt_.min_repeat);
+  s += ",\"min_participation\":" + std::to_string(opt_.min_participation);
+  s += ",\"marks\":" + std::to_string(w.marks) + ",\"keys\":" + std::to_string(w.keys) +
+       ",\"coactions\":" + std::to_string(w.coactions) + ",\"hot_keys\":" + std::to_string(w.hot_keys) +
+       ",\"hot_marks\":" + std::to_string(w.hot_marks) + ",\"capped_coactions\":" + std::to_string(w.capped_coactions);
+  s += "}";
+  return s;
+}
+
+Status Joiner::write_partial(OutputStream& out) {
+  if (Status st = sweep_sorted_marks(); !st) return st;
+  stats_.sweep = sweep_->stats();
+  const SweepStats& w = stats_.sweep;
+  std::string params = "{" + sweep_params_json() + ",\"marks\":" + std::to_string(w.marks) +
+                       ",\"keys\":" + std::to_string(w.keys) + ",\"coactions\":" + std::to_string(w.coactions) +
+                       ",\"hot_keys\":" + std::to_string(w.hot_keys) + ",\"hot_marks\":" + std::to_string(w.hot_marks) +
+                       ",\"capped_coactions\":" + std::to_string(w.capped_coactions) +
+                       ",\"event_marks\":" + (participation_ ? "true" : "false") + "}";
+  out.write(format_stream_header("partial", 1, params));
+  std::vector<uint32_t> order(account_names_.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return account_names_[x] < account_names_[y]; });
+  std::string line;
+  for (uint32_t id : order) {
+    line = "n\t" + account_names_[id] + "\t" + std::to_string(account_marks_[id]) + "\n";
+    out.write(line);
+  }
+  if (participation_) {
+    // Each event's marks in this shard: the merge needs them for min_participation.
+    if (Status st = participation_->finish(); !st) return st;
+    std::string group;
+    uint64_t marks = 0;
+    auto close_group = [&]() {
+      if (marks == 0) return;
+      line = "e\t" + account_names_[get_u32(group.data())] + "\t" + group.substr(8) + "\t" + std::to_string(marks) + "\n";
+      out.write(line);
+    };
+    for (;;) {
+      auto r = participation_->next();
+      if (!r) return r.status();
+      if (!*r) break;
+      std::string_view fact = **r;
+      std::string_view head = fact.substr(0, fact.size() - 9);
+      if (head != group) {
+        close_group();
+        group.assign(head);
+        marks = 0;
+      }
+      if (fact[fact.size() - 9] == kFactMarks) marks += get_u64(fact.data() + fact.size() - 8);
+    }
+    close_group();
+  }
+  if (Status st = coactions_->finish(); !st) return st;
+  for (;;) {
+    auto r = coactions_->next();
+    if (!r) return r.status();
+    if (!*r) break;
+    out.write("c\t");
+    out.write(**r);
+    out.write("\n");
+  }
+  return {};
+}
+
+Status Joiner::add_partial(InputStream& in) {
+  LineReader reader(in, opt_.max_line);
+  std::string_view line;
+  bool header_seen = false;
+  for (;;) {
+    auto kind = reader.next(line);
+    if (!kind) return kind.status();
+    if (*kind == LineReader::Kind::kEnd) break;
+    if (*kind == LineReader::Kind::kOverlong)
+      return Status::error(line_error(in.name(), reader.line_number(), "line longer than " + std::to_string(opt_.max_line) + " bytes"));
+    if (!header_seen) {
+      auto header = parse_stream_header(line, "partial");
+      if (!header) return Status::error(line_error(in.name(), reader.line_number(), header.status().message()));
+      header_seen = true;
+      simdjson::dom::parser parser;
+      simdjson::dom::element doc;
+      if (parser.parse(simdjson::padded_string(header->params)).get(doc))
+        return Status::error(line_error(in.name(), reader.line_number(), "malformed partial header"));
+      // The sweep's parameters must be the same in every partial; the counts add up.
+      std::string sweep = header->params.substr(1, header->params.find(",\"marks\":") - 1);
+      if (partial_params_.empty()) partial_params_ = sweep;
+      else if (sweep != partial_params_)
+        return Status::error(line_error(in.name(), reader.line_number(),
+                                        "partial made with other parameters ({" + sweep + "}, not {" + partial_params_ + "})"));
+      SweepStats& w = stats_.sweep;
+      for (auto [name, field] : {std::pair{"marks", &w.marks}, {"keys", &w.keys}, {"coactions", &w.coactions},
+                                 {"hot_keys", &w.hot_keys}, {"hot_marks", &w.hot_marks}, {"capped_coactions", &w.capped_coactions}}) {
+        uint64_t v = 0;
+        if (doc[name].get(v)) return Status::error(line_error(in.name(), reader.line_number(), std::string("partial header lacks ") + name));
+        *field += v;
+      }
+      bool event_marks = false;
+      if (doc["event_marks"].get(event_marks))
+        return Status::error(line_error(in.name(), reader.line_number(), "partial header lacks event_marks"));
+      if (participation_ && !event_marks)
+        return Status::error(line_error(in.name(), reader.line_number(),
+                                        "--min-participation needs partials made with --min-participation too"));
+      continue;
+    }
+    if (line.size() > 2 && line[0] == 'n' && line[1] == '\t') {
+      std::string_view f[3];
+      uint64_t n = 0;
+      if (!split_tabs(line, f, 3) || f[1].empty() || f[2].empty() ||
+          std::from_chars(f[2].data(), f[2].data() + f[2].size(), n).ptr != f[2].data() + f[2].size())
+        return Status::error(line_error(in.name(), reader.line_number(), "malformed account line in partial"));
+      account_marks_[account_id(f[1])] += n;
+      continue;
+    }
+    if (line.size() > 2 && line[0] == 'e' && line[1] == '\t') {
+      std::string_view f[4];
+      uint64_t n = 0;
+      if (!split_tabs(line, f, 4) || f[1].empty() || f[2].empty() || f[3].empty() ||
+          std::from_chars(f[3].data(), f[3].data() + f[3].size(), n).ptr != f[3].data() + f[3].size())
+        return Status::error(line_error(in.name(), reader.line_number(), "malformed event line in partial"));
+      if (participation_)
+        if (Status st = add_fact(account_id(f[1]), f[2], kFactMarks, n); !st) return st;
+      continue;
+    }
+    if (line.size() > 2 && line[0] == 'c' && line[1] == '\t') {
+      std::string_view record = line.substr(2), f[7];
+      Micros t = 0;
+      if (!split_tabs(record, f, 7) || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) ||
+          !account_ids_.count(std::string(f[0])) || !account_ids_.count(std::string(f[1])))
+        return Status::error(line_error(in.name(), reader.line_number(), "malformed co-action line in partial"));
+      if (Status st = add_coaction_record(record); !st) return st;
+      continue;
+    }
+    return Status::error(line_error(in.name(), reader.line_number(), "not a partial stream line"));
+  }
+  if (!header_seen) return Status::error(in.name() + ": empty input, expected a chorus partial stream");
+  swept_ = true;  // nothing to sweep: the partials were swept
+  return {};
+}
+
+// CooRTweet's second filter: an account is kept when at least
+// min_participation of its marks belong to events that took part in a
+// co-action with an account that has min_participation marks (CooRTweet counts
+// input rows of the account whose content is in a co-action: rows, so an event
+// with two marks counts twice).
+Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
+  kept.assign(account_names_.size(), 0);
+  if (Status st = participation_->finish(); !st) return st;
+  const uint64_t n = opt_.min_participation;
+  std::vector<uint64_t> counted(account_names_.size(), 0);
+  std::string group;  // account and event of the facts being read
+  uint64_t marks = 0;
+  bool took_part = false;
+  uint32_t account = 0;
+  auto close_group = [&]() {
+    if (took_part) counted[account] += marks;
+  };
+  for (;;) {
+    auto r = participation_->next();
+    if (!r) return r.status();
+    if (!*r) break;
+    std::string_view fact = **r;
+    std::string_view head = fact.substr(0, fact.size() - 9);
+    if (head != group) {
+      close_group();
+      group.assign(head);
+      account = get_u32(fact.data());
+      marks = 0;
+      took_part = false;
+    }
+    const uint64_t payload = get_u64(fact.data() + fact.size() - 8);
+    if (fact[fact.size() - 9] == kFactMarks) {
+      marks += payload;
+    } else if (account_marks_[account] >= n && account_marks_[payload] >= n) {
+      took_part = true;
+    }
+  }
+  close_group();
+  for (size_t i = 0; i < kept.size(); ++i) kept[i] = counted[i] >= n;
+  participation_.reset();
+  return {};
+}
+
+Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
+  if (Status st = sweep_sorted_marks(); !st) return st;
+  if (partial_params_.empty()) stats_.sweep = sweep_->stats();
+  std::vector<uint8_t> kept;
+  if (participation_)
+    if (Status st = compute_participation(kept); !st) return st;
+  if (Status st = coactions_->finish(); !st) return st;
+  const std::string params = edges_params_json();
+  edges.write(format_stream_header("edges", 1, params));
+  if (evidence) evidence->write(format_stream_header("evidence", 1, params));
+
+  std::vector<std::string> group;  // one pair's co-actions
+  size_t group_size = 0;
+  std::string pair;                // "a\tb\t" of the group
+  std::vector<std::string_view> a_events, b_events;
+  std::vector<Micros> deltas;
+  std::vector<std::pair<std::string_view, uint64_t>> signals;
+  std::string line, ev_line;
+
+  auto flush = [&]() -> void {
+    if (group_size == 0) return;
+    ++stats_.pairs;
+    std::string_view f[7];
+    split_tabs(group[0], f, 7);
+    const uint32_t a = account_ids_.find(std::string(f[0]))->second, b = account_ids_.find(std::string(f[1]))->second;
+    const uint64_t n = opt_.min_participation;
+    if (n > 0 && (account_marks_[a] < n || account_marks_[b] < n || !(kept[a] || kept[b]))) return;
+    a_events.clear();
+    b_events.clear();
+    deltas.clear();
+    signals.clear();
+    uint64_t keys = 0, a_first = 0, b_first = 0;
+    Micros first = INT64_MAX, last = INT64_MIN;
+    std::string_view prev_key;
+    for (size_t i = 0; i < group_size; ++i) {
+      split_tabs(group[i], f, 7);
+      Micros ta = 0, tb = 0;
+      parse_mark_time(f[3], ta);
+      parse_mark_time(f[4], tb);
+      if (i == 0 || f[2] != prev_key) {
+        ++keys;
+        prev_key = f[2];
+      }
+      std::string_view kind = f[2].substr(0, f[2].find(':'));
+      auto s = std::find_if(signals.begin(), signals.end(), [&](const auto& p) { return p.first == kind; });
+      if (s == signals.end()) signals.emplace_back(kind, 1);
+      else ++s->second;
+      a_first += ta < tb;
+      b_first += tb < ta;
+      first = std::min(first, std::max(ta, tb));
+      last = std::max(last, std::max(ta, tb));
+      deltas.push_back(ta > tb ? ta - tb : tb - ta);
+      a_events.push_back(f[5]);
+      b_events.push_back(f[6]);
+    }
+    if (keys < opt_.min_repeat) return;
+    for (auto* v : {&a_events, &b_events}) {
+      std::sort(v->begin(), v->end());
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+    std::sort(deltas.begin(), deltas.end());
+    const size_t m = deltas.size();
+    const Micros median = m % 2 ? deltas[m / 2] : (deltas[m / 2 - 1] + deltas[m / 2]) / 2;
+    std::sort(signals.begin(), signals.end());
+    uint64_t weight = opt_.weight == WeightKind::kCoActions ? group_size
+                      : opt_.weight == WeightKind::kKeys    ? keys
+                                                            : a_events.size() + b_events.size();
+    line.assign(pair);
+    line += std::to_string(weight) + '\t' + std::to_string(group_size) + '\t' + std::to_string(keys) + '\t' +
+            std::to_string(a_first) + '\t' + std::to_string(b_first) + '\t';
+    append_mark_time(line, first);
+    line += '\t';
+    append_mark_time(line, last);
+    line += '\t';
+    append_seconds(line, median);
+    line += '\t' + std::to_string(a_events.size()) + '\t' + std::to_string(b_events.size()) + '\t';
+    for (size_t i = 0; i < signals.size(); ++i) {
+      if (i) line += ',';
+      line += signals[i].first;
+      line += ':' + std::to_string(signals[i].second);
+    }
+    line += '\n';
+    edges.write(line);
+    ++stats_.edges;
+    if (evidence) {
+      for (size_t i = 0; i < group_size; ++i) {
+        split_tabs(group[i], f, 7);
+        Micros ta = 0, tb = 0;
+        parse_mark_time(f[3], ta);
+        parse_mark_time(f[4], tb);
+        ev_line.assign(f[0]);
+        ev_line += '\t';
+        ev_line += f[1];
+        ev_line += '\t';
+        ev_line += f[2];
+        ev_line += '\t';
+        append_mark_time(ev_line, ta);
+        ev_line += '\t';
+        append_mark_time(ev_line, tb);
+        ev_line += '\t';
+        ev_line += f[5];
+        ev_line += '\t';
+        ev_line += f[6];
+        ev_line += '\n';
+        evidence->write(ev_line);
+      }
+      stats_.evidence += group_size;
+    }
+  };
+
+  for (;;) {
+    auto r = coactions_->next();
+    if (!r) return r.status();
+    if (!*r) break;
+    std::string_view rec = **r;
+    size_t t1 = rec.find('\t'), t2 = rec.find('\t', t1 + 1);
+    std::string_view this_pair = rec.substr(0, t2 + 1);
+    if (group_size > 0 && this_pair != pair) {
+      flush();
+      group_size = 0;
+    }
+    if (group_size == 0) pair.assign(this_pair);
+    if (group.size() == group_size) group.emplace_back();
+    group[group_size++].assign(rec);
+  }
+  flush();
+  coactions_.reset();
+  return {};
+}
+
+}  // namespace chorus
