@@ -21,7 +21,7 @@ int main(int argc, char** argv) {
   CommandLine cli("chorus-join", "Turn marks into co-action edges between accounts, with their evidence.");
   CommonOptions common;
   cli.add_common(common);
-  std::string window = "60", weight = "coactions", hot = "cap", memory = "1G", evidence_path, max_line = "1M";
+  std::string shard, window = "60", weight = "coactions", hot = "cap", memory = "1G", evidence_path, max_line = "1M";
   JoinOptions opt;
   bool partial = false, merge = false, strict = false;
   int64_t max_errors = -1;
@@ -55,6 +55,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--temp-dir", opt.temp_dir, "Directory for spilled runs [default: $TMPDIR, else /tmp]")->type_name("DIR");
   app.add_flag("--sorted", opt.sorted, "Input is sorted by key then time (LC_ALL=C sort): stream it");
+  app.add_option("--shard", shard, "Join only the keys of shard I of N (by key hash), for a later --merge")
+      ->type_name("I/N");
   app.add_flag("--partial", partial, "Write a partial stream (a shard's co-actions) for a later --merge");
   app.add_flag("--merge", merge, "Inputs are partial streams: merge them into the edges");
   app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
@@ -78,6 +80,15 @@ int main(int argc, char** argv) {
   if (!line_limit || *line_limit == 0)
     cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
   opt.max_line = *line_limit;
+  if (!shard.empty()) {
+    unsigned i = 0, n = 0;
+    char extra = 0;
+    if (std::sscanf(shard.c_str(), "%u/%u%c", &i, &n, &extra) != 2 || n == 0 || i >= n)
+      cli.usage_error("--shard: '" + shard + "' is not I/N with 0 <= I < N");
+    opt.shard = i;
+    opt.shards = n;
+    if (!partial) cli.usage_error("--shard writes a partial stream: add --partial (and --merge the shards)");
+  }
   if (partial && merge) cli.usage_error("--partial and --merge exclude each other");
   if (partial && !evidence_path.empty()) cli.usage_error("--evidence goes with the --merge that makes the edges, not --partial");
   if (merge && opt.sorted) cli.usage_error("--sorted is for marks; --merge reads partial streams");

@@ -1,6 +1,7 @@
 #include "join.hpp"
 
 #include <simdjson.h>
+#include <xxhash.h>
 
 #include <algorithm>
 #include <charconv>
@@ -186,6 +187,10 @@ Status Joiner::add_marks(InputStream& in) {
       }
       continue;
     }
+    if (opt_.shards > 1 && XXH3_64bits(m.key.data(), m.key.size()) % opt_.shards != opt_.shard) {
+      ++stats_.other_shards;
+      continue;
+    }
     ++stats_.marks;
     const uint32_t id = account_id(m.account);
     ++account_marks_[id];
@@ -325,7 +330,9 @@ Status Joiner::add_partial(InputStream& in) {
     if (*kind == LineReader::Kind::kEnd) break;
     if (*kind == LineReader::Kind::kOverlong)
       return Status::error(line_error(in.name(), reader.line_number(), "line longer than " + std::to_string(opt_.max_line) + " bytes"));
-    if (!header_seen) {
+    // A header opens each partial; several partials may come concatenated
+    // (`cat part-*`, Hadoop's output files).
+    if (!header_seen || (!line.empty() && line[0] == '#')) {
       auto header = parse_stream_header(line, "partial");
       if (!header) return Status::error(line_error(in.name(), reader.line_number(), header.status().message()));
       header_seen = true;

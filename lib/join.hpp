@@ -56,10 +56,14 @@ struct JoinOptions {
   std::string temp_dir;
   bool sorted = false;             // marks arrive sorted by key then time
   size_t max_line = size_t{1} << 20;
+  // Take only the keys of shard `shard` of `shards` (by XXH3-64 of the key):
+  // N processes over the same marks, one shard each, then a merge.
+  uint32_t shard = 0, shards = 1;
 };
 
 struct JoinStats {
   uint64_t lines = 0, marks = 0, bad_lines = 0, accounts = 0;
+  uint64_t other_shards = 0;  // marks left to the other shards
   SweepStats sweep;
   uint64_t edges = 0, evidence = 0;
   uint64_t pairs = 0;  // account pairs with a co-action, before the filters
