@@ -96,6 +96,56 @@ Status summarise(const std::string& path, EventSummary& s) {
   return {};
 }
 
+// What chorus-hash and chorus-join made: marks by kind, edges, and how the
+// accounts of repeated edges (3 or more distinct keys) split between planted
+// networks (truth.csv, which names accounts without their platform) and others.
+struct MarkSummary {
+  uint64_t marks = 0, edges = 0, repeated_edges = 0, repeated_planted = 0, repeated_other = 0;
+  std::map<std::string, uint64_t> marks_by_kind;
+};
+
+Status summarise_marks(const std::string& marks_path, const std::string& edges_path,
+                       const std::map<std::string, std::string>& network_of, MarkSummary& m) {
+  auto marks = read_all(marks_path);
+  if (!marks) return marks.status();
+  for (size_t pos = 0; pos < marks->size();) {
+    size_t nl = marks->find('\n', pos);
+    if (nl == std::string::npos) nl = marks->size();
+    if ((*marks)[pos] != '#') {
+      ++m.marks;
+      ++m.marks_by_kind[marks->substr(pos, marks->find(':', pos) - pos)];
+    }
+    pos = nl + 1;
+  }
+  auto edges = read_all(edges_path);
+  if (!edges) return edges.status();
+  std::set<std::string> accounts;
+  for (size_t pos = 0; pos < edges->size();) {
+    size_t nl = edges->find('\n', pos);
+    if (nl == std::string::npos) nl = edges->size();
+    std::string line = edges->substr(pos, nl - pos);
+    pos = nl + 1;
+    if (line.empty() || line[0] == '#') continue;
+    ++m.edges;
+    std::vector<std::string> f;
+    for (size_t a = 0;;) {
+      size_t t = line.find('\t', a);
+      f.push_back(line.substr(a, t == std::string::npos ? std::string::npos : t - a));
+      if (t == std::string::npos) break;
+      a = t + 1;
+    }
+    if (f.size() < 5 || std::stoull(f[4]) < 3) continue;
+    ++m.repeated_edges;
+    accounts.insert(f[0]);
+    accounts.insert(f[1]);
+  }
+  for (const auto& a : accounts) {
+    std::string bare = a.substr(a.find(':') + 1);  // "platform:account"
+    ++(network_of.count(bare) ? m.repeated_planted : m.repeated_other);
+  }
+  return {};
+}
+
 std::string commas(uint64_t n) {
   std::string digits = std::to_string(n), s;
   for (size_t i = 0; i < digits.size(); ++i) {
@@ -178,6 +228,24 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
     return kExitUsageError;
   }
   stages.push_back({"chorus-parse", secs});
+  st = run(bin_dir, "chorus-hash",
+           {dir + "/events.jsonl", "-o", dir + "/marks.tsv", "--labels", dir + "/labels.tsv", "--quiet"}, secs);
+  if (st != 0) {
+    std::fprintf(stderr, "chorus demo: chorus-hash failed (status %d)\n", st);
+    cleanup();
+    return kExitUsageError;
+  }
+  stages.push_back({"chorus-hash", secs});
+  // An hour: paraphrased copies come hours apart, copies and shares within minutes.
+  st = run(bin_dir, "chorus-join",
+           {dir + "/marks.tsv", "--window", "1h", "-o", dir + "/edges.tsv", "--evidence", dir + "/evidence.tsv", "--quiet"},
+           secs);
+  if (st != 0) {
+    std::fprintf(stderr, "chorus demo: chorus-join failed (status %d)\n", st);
+    cleanup();
+    return kExitUsageError;
+  }
+  stages.push_back({"chorus-join", secs});
 
   EventSummary s;
   if (Status e = summarise(dir + "/events.jsonl", s); !e) {
@@ -187,6 +255,7 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   }
   // Ground truth: planted networks and reference accounts.
   std::map<std::string, std::pair<std::string, uint64_t>> networks;  // network -> (tactic, accounts)
+  std::map<std::string, std::string> network_of;                     // account -> network
   if (auto truth = read_all(dir + "/truth.csv")) {
     size_t pos = truth->find('\n');  // skip the header
     while (pos != std::string::npos && pos + 1 < truth->size()) {
@@ -195,6 +264,7 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
       pos = end;
       size_t c1 = line.find(','), c2 = line.rfind(',');
       if (c1 == std::string::npos || c2 == c1) continue;
+      network_of[line.substr(0, c1)] = line.substr(c1 + 1, c2 - c1 - 1);
       auto& entry = networks[line.substr(c1 + 1, c2 - c1 - 1)];
       entry.first = line.substr(c2 + 1);
       ++entry.second;
@@ -222,8 +292,21 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   for (const auto& stage : stages)
     std::printf("  %-14s %7.2f s  %10s events/s\n", stage.name.c_str(), stage.seconds,
                 human_count(stage.seconds > 0 ? static_cast<double>(s.events) / stage.seconds : 0).c_str());
-  std::printf("\nNext stages of the pipeline (hash, join, cluster, score, report) are not built yet;\n"
-              "events.jsonl, profiles.jsonl and truth.csv are their input.\n");
+  MarkSummary m;
+  if (Status e = summarise_marks(dir + "/marks.tsv", dir + "/edges.tsv", network_of, m); !e) {
+    std::fprintf(stderr, "chorus demo: %s\n", e.message().c_str());
+    cleanup();
+    return kExitUsageError;
+  }
+  std::string kinds;
+  for (const auto& [k, v] : m.marks_by_kind) append_listing(kinds, k, v);
+  std::printf("\nMarks       %s (%s)\n", commas(m.marks).c_str(), kinds.c_str());
+  std::printf("Edges       %s account pairs co-acted within an hour; %s of them on 3 or more distinct keys\n",
+              commas(m.edges).c_str(), commas(m.repeated_edges).c_str());
+  std::printf("            accounts in those repeated edges: %s planted (of %s), %s others\n",
+              commas(m.repeated_planted).c_str(), commas(network_of.size()).c_str(), commas(m.repeated_other).c_str());
+  std::printf("\nNext stages of the pipeline (cluster, score, report) are not built yet;\n"
+              "edges.tsv, evidence.tsv, labels.tsv and truth.csv are their input.\n");
   if (!temporary || keep) std::printf("Files kept in %s\n", dir.c_str());
   cleanup();
   return std::fflush(stdout) == 0 ? kExitSuccess : kExitUsageError;

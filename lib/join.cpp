@@ -114,12 +114,12 @@ Joiner::Joiner(JoinOptions options, LineErrorSink on_error) : opt_(std::move(opt
 Joiner::~Joiner() = default;
 
 uint32_t Joiner::account_id(std::string_view name) {
-  auto [it, added] = account_ids_.try_emplace(std::string(name), static_cast<uint32_t>(account_names_.size()));
-  if (added) {
-    account_names_.emplace_back(name);
-    account_marks_.push_back(0);
-  }
-  return it->second;
+  if (auto it = account_ids_.find(name); it != account_ids_.end()) return it->second;
+  const auto id = static_cast<uint32_t>(account_names_.size());
+  account_ids_.emplace(std::string(name), id);
+  account_names_.emplace_back(name);
+  account_marks_.push_back(0);
+  return id;
 }
 
 // One co-action, as an evidence record; with min_participation also the two
@@ -129,7 +129,7 @@ Status Joiner::add_coaction_record(std::string_view record) {
   if (!participation_) return {};
   std::string_view f[7];
   split_tabs(record, f, 7);
-  const uint32_t a = account_ids_.find(std::string(f[0]))->second, b = account_ids_.find(std::string(f[1]))->second;
+  const uint32_t a = account_ids_.find(f[0])->second, b = account_ids_.find(f[1])->second;
   for (int side = 0; side < 2; ++side)
     if (Status st = add_fact(side ? b : a, side ? f[6] : f[5], kFactCoAction, side ? a : b); !st) return st;
   return {};
@@ -206,7 +206,12 @@ Status Joiner::add_marks(InputStream& in) {
       have_last_ = true;
       if (Status st = sweep_mark(m.key, m.ts, m.account, m.event); !st) return st;
     } else {
+      // Any order that groups a key's marks and sorts them by time will do
+      // (co-actions are sorted again, by pair): the key's hash first spreads
+      // the records over the sort's 8-byte prefixes, which keys starting with
+      // "share:" or "text:" would not.
       record_.clear();
+      put_u64(record_, XXH3_64bits(m.key.data(), m.key.size()));
       record_ += m.key;
       record_ += '\t';
       append_fixed_time(record_, m.ts);
@@ -232,7 +237,7 @@ Status Joiner::sweep_sorted_marks() {
     if (!r) return r.status();
     if (!*r) break;
     std::string_view f[4];
-    split_tabs(**r, f, 4);
+    split_tabs((**r).substr(8), f, 4);
     Micros ts = 0;
     parse_mark_time(f[1], ts);
     // The view dies at the next call; the sweep copies what it keeps.
@@ -384,7 +389,7 @@ Status Joiner::add_partial(InputStream& in) {
       std::string_view record = line.substr(2), f[7];
       Micros t = 0;
       if (!split_tabs(record, f, 7) || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) ||
-          !account_ids_.count(std::string(f[0])) || !account_ids_.count(std::string(f[1])))
+          !account_ids_.count(f[0]) || !account_ids_.count(f[1]))
         return Status::error(line_error(in.name(), reader.line_number(), "malformed co-action line in partial"));
       if (Status st = add_coaction_record(record); !st) return st;
       continue;
@@ -463,7 +468,7 @@ Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
     ++stats_.pairs;
     std::string_view f[7];
     split_tabs(group[0], f, 7);
-    const uint32_t a = account_ids_.find(std::string(f[0]))->second, b = account_ids_.find(std::string(f[1]))->second;
+    const uint32_t a = account_ids_.find(f[0])->second, b = account_ids_.find(f[1])->second;
     const uint64_t n = opt_.min_participation;
     if (n > 0 && (account_marks_[a] < n || account_marks_[b] < n || !(kept[a] || kept[b]))) return;
     a_events.clear();

@@ -111,7 +111,11 @@ class Joiner {
   std::unique_ptr<ExternalSorter> marks_, coactions_, participation_;
   std::unique_ptr<CoActionSweep> sweep_;
   // Accounts: name -> id, id -> name, id -> marks.
-  std::unordered_map<std::string, uint32_t> account_ids_;
+  struct NameHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> account_ids_;
   std::vector<std::string> account_names_;
   std::vector<uint64_t> account_marks_;
   // The key being swept, and (sorted input) the last mark's key and time.
