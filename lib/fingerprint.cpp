@@ -210,9 +210,13 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
         if (!t.empty() && t[0] == '#') t.remove_prefix(1);
         if (norm_.normalize(t, tag_) == 0) continue;
         if (on & signal_bit(Signal::kTag)) add_mark(Signal::kTag, XXH3_128bits(tag_.data(), tag_.size()), t, "#");
-        if (chain++) tags_ += '\n', chain_label_ += ' ';
+        if (chain++) tags_ += '\n';
         tags_ += tag_;
-        if (chain_label_.size() <= kLabelBytes) chain_label_ += '#', chain_label_ += t;
+        if (chain_label_.size() <= kLabelBytes) {  // append_label() cuts it to size
+          if (!chain_label_.empty()) chain_label_ += ' ';
+          chain_label_ += '#';
+          chain_label_ += t;
+        }
       }
       if ((on & signal_bit(Signal::kTagSeq)) && chain >= 2)
         add_mark(Signal::kTagSeq, XXH3_128bits(tags_.data(), tags_.size()), chain_label_);
