@@ -1,5 +1,6 @@
 // chorus-gen — seeded synthetic activity with planted influence networks and
 // their ground truth (man/chorus-gen.1).
+#include <memory>
 #include <string>
 #include <tuple>
 
@@ -34,7 +35,7 @@ int main(int argc, char** argv) {
   chorus::CommonOptions opts;
   chorus::GenConfig cfg;
   std::string events = "100k", accounts, sizes = "10-40", tactics = "all", start = "2024-01-01T00:00:00Z";
-  std::string accounts_out, truth_out;
+  std::string accounts_out, truth_out, campaigns_out;
   std::string networks;
   auto& app = cli.app();
   app.add_option("-n,--events", events, "Number of events (suffixes k, M, G)")->type_name("N")->capture_default_str();
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
   app.add_option("--days", cfg.days, "Length of the time span in days (fractions allowed)")->type_name("D")->capture_default_str();
   app.add_option("--accounts-out", accounts_out, "Write the account profiles (JSON-lines) to FILE")->type_name("FILE");
   app.add_option("--truth-out", truth_out, "Write the ground truth (CSV account,network,tactic) to FILE")
+      ->type_name("FILE");
+  app.add_option("--campaigns-out", campaigns_out,
+                 "Write the event-level ground truth (CSV event,network,tactic,campaign,role) to FILE")
       ->type_name("FILE");
   cli.add_common(opts, /*with_inputs=*/false);
   cli.parse(argc, argv);
@@ -87,11 +91,27 @@ int main(int argc, char** argv) {
   if (!accounts_out.empty() &&
       !write_file(diag, accounts_out, [&](chorus::OutputStream& out) { chorus::write_accounts_jsonl(gen, out); }))
     return chorus::kExitUsageError;
+  // The campaigns are written alongside the events, in the same run.
+  std::unique_ptr<chorus::OutputStream> campaigns;
+  if (!campaigns_out.empty()) {
+    auto c = chorus::OutputStream::open(campaigns_out);
+    if (!c.ok()) {
+      diag.error(c.status().message());
+      return chorus::kExitUsageError;
+    }
+    campaigns = std::move(*c);
+  }
   chorus::Progress progress(diag, chorus::progress_wanted(opts), "events");
   uint64_t written = 0;
-  bool ok = write_file(diag, opts.output,
-                       [&](chorus::OutputStream& out) { written = chorus::write_events_jsonl(gen, out, &progress); });
+  bool ok = write_file(diag, opts.output, [&](chorus::OutputStream& out) {
+    written = chorus::write_events_jsonl(gen, out, &progress, campaigns.get());
+  });
   progress.finish();
+  if (campaigns) {
+    chorus::Status closed = campaigns->close();
+    if (!closed.ok()) diag.error(closed.message());
+    ok = ok && closed.ok();
+  }
   if (!ok) return chorus::kExitUsageError;
   if (chorus::progress_wanted(opts))
     diag.note(std::to_string(written) + " events, " + std::to_string(gen.account_count()) + " accounts, " +

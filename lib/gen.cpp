@@ -298,14 +298,22 @@ struct Draft {
   uint32_t account = 0;
   uint32_t parent_account = 0;
   Kind kind = kOrganicPost;
+  // The campaign it is part of (ground truth, see CampaignRef); these fit in
+  // the padding after `kind`, so a draft stays 64 bytes.
+  CampaignRole role = CampaignRole::kCopy;
+  uint16_t network = 0;   // index + 1 of the planted network; 0: no campaign
+  uint32_t campaign = 0;  // from 1 within the network
   std::unique_ptr<Event> made;
 };
+static_assert(sizeof(Draft) <= 64, "a draft is a cache line");
 
 bool draft_after(const Draft& x, const Draft& y) { return x.ts != y.ts ? x.ts > y.ts : x.seq > y.seq; }
 
 }  // namespace
 
 // ---------------------------------------------------------------------------
+
+std::string_view role_name(CampaignRole r) { return r == CampaignRole::kOriginal ? "original" : "copy"; }
 
 std::string_view tactic_name(Tactic t) {
   switch (t) {
@@ -421,6 +429,9 @@ struct Generator::Impl {
   std::unordered_map<uint64_t, Cell> cells;  // seq of a referenced draft -> its number
   uint64_t next_seq = 1;
   uint64_t written = 0;
+  // The campaign being launched: made_draft tags its drafts with it.
+  uint16_t campaign_network = 0;
+  uint32_t campaign_number = 0;
   Rng organic_rng;
   Event event;
 
@@ -461,7 +472,7 @@ struct Generator::Impl {
   // Writing.
   void render_organic(const Draft& d, Event& e);
   void engagement(Event& e, Rng& rng, Platform p, double median);
-  uint64_t run(const std::function<bool(const Event&)>& fn);
+  uint64_t run(const std::function<bool(const Event&, const CampaignRef*)>& fn);
 };
 
 Generator::Impl::Impl(const GenConfig& c)
@@ -753,6 +764,8 @@ Draft Generator::Impl::made_draft(uint64_t account, Micros ts, EventType type, s
   d.seq = make_seq();
   d.account = static_cast<uint32_t>(account);
   d.kind = kMade;
+  d.network = campaign_network;
+  d.campaign = campaign_number;
   d.made = std::make_unique<Event>();
   Event& e = *d.made;
   e.type = type;
@@ -779,11 +792,17 @@ uint64_t Generator::Impl::target(Micros t) const {
 }
 
 void Generator::Impl::launch(Micros before) {
-  for (auto& net : networks)
+  for (size_t i = 0; i < networks.size(); ++i) {
+    Network& net = networks[i];
     while (net.campaigns.due(before)) {
+      campaign_network = static_cast<uint16_t>(i + 1);
+      campaign_number = static_cast<uint32_t>(net.campaigns.k);  // 1 for the first
       launch_campaign(net, net.campaigns.next);
+      campaign_network = 0;
+      campaign_number = 0;
       net.campaigns.advance();
     }
+  }
   while (cascades.due(before)) {
     launch_cascade(cascades.next);
     cascades.advance();
@@ -847,6 +866,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
         if (!tag.empty()) text += " #" + tag;
         if (!url.empty()) text += " " + url;
         Draft d = made_draft(who[i], ts, EventType::kPost, std::move(text));
+        if (i == 0) d.role = CampaignRole::kOriginal;
         if (!tag.empty()) d.made->hashtags.push_back(tag);
         if (!url.empty()) d.made->urls.push_back(url);
         if (!media.empty()) d.made->media.push_back(media);
@@ -871,6 +891,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
         text += " " + url;
         Draft d =
             made_draft(who[i], t + seconds(skewed_delay(rng, i ? 5 : 0, 900, 2)), EventType::kPost, std::move(text));
+        if (i == 0) d.role = CampaignRole::kOriginal;
         d.made->urls.push_back(std::move(url));
         engagement(*d.made, rng, platform_of(who[i]), 2);
         schedule(std::move(d));
@@ -884,6 +905,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
       std::string tag = rng.chance(0.5) ? std::string(gen::popular_hashtag(rng)) : "";
       if (!tag.empty()) text += " #" + tag;
       Draft post = made_draft(seed_account, t, EventType::kPost, std::move(text));
+      post.role = CampaignRole::kOriginal;
       if (!tag.empty()) post.made->hashtags.push_back(tag);
       engagement(*post.made, rng, platform_of(seed_account), 30);
       uint64_t post_seq = post.seq;
@@ -902,6 +924,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
       for (size_t i = 0; i < who.size(); ++i) {
         Micros ts = t + (i == 0 ? 0 : seconds(60 + rng.between(0, 12 * 3600)));
         Draft d = made_draft(who[i], ts, EventType::kPost, i == 0 ? original : gen::paraphrase(original, rng));
+        if (i == 0) d.role = CampaignRole::kOriginal;
         engagement(*d.made, rng, platform_of(who[i]), 2);
         schedule(std::move(d));
       }
@@ -914,6 +937,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
         gen::append_sentence(text, rng, lang, 4, 12);
         for (const auto& tag : chain) text += " #" + tag;
         Draft d = made_draft(member, t + seconds(rng.between(0, 3600)), EventType::kPost, std::move(text));
+        if (member == who.front()) d.role = CampaignRole::kOriginal;
         d.made->hashtags = chain;
         if (platform_of(member) == kTiktok) {
           std::string video = "v";
@@ -929,6 +953,7 @@ void Generator::Impl::launch_campaign(Network& net, Micros t) {
       auto edition = static_cast<uint32_t>(rng.below(kOutletAccounts));
       const Edition& ed = kEditions[edition];
       Draft post = outlet_post(edition, t, rng);
+      post.role = CampaignRole::kOriginal;
       std::string url = post.made->urls.front();
       uint64_t post_seq = post.seq;
       if (!schedule(std::move(post))) break;
@@ -1150,8 +1175,9 @@ void Generator::Impl::render_organic(const Draft& d, Event& e) {
   }
 }
 
-uint64_t Generator::Impl::run(const std::function<bool(const Event&)>& fn) {
+uint64_t Generator::Impl::run(const std::function<bool(const Event&, const CampaignRef*)>& fn) {
   Event& e = event;
+  CampaignRef ref{};
   for (Micros from = start; from < end && written < n_events; from += slice) {
     Micros to = std::min(from + slice, end);
     launch(to);
@@ -1211,7 +1237,13 @@ uint64_t Generator::Impl::run(const std::function<bool(const Event&)>& fn) {
         // Every 32nd post also goes to the archive, which reaches further back.
         if (++posts_seen % 32 == 0) archive[p].push({number, d.account});
       }
-      if (!fn(e)) return written;
+      const CampaignRef* in_campaign = nullptr;
+      if (d.network) {
+        const Network& net = networks[d.network - 1];
+        ref = {net.name, net.tactic, d.campaign, d.role};
+        in_campaign = &ref;
+      }
+      if (!fn(e, in_campaign)) return written;
     }
     slice_buf.clear();
   }
@@ -1246,19 +1278,34 @@ std::vector<TruthRow> Generator::truth() const {
   return rows;
 }
 
-uint64_t Generator::run(const std::function<bool(const Event&)>& fn) { return impl_->run(fn); }
+uint64_t Generator::run(const std::function<bool(const Event&, const CampaignRef*)>& fn) { return impl_->run(fn); }
 
-uint64_t write_events_jsonl(Generator& gen, OutputStream& out, Progress* progress) {
+uint64_t write_events_jsonl(Generator& gen, OutputStream& out, Progress* progress, OutputStream* campaigns) {
   std::string line;
   uint64_t count = 0, bytes = 0;
-  gen.run([&](const Event& e) {
+  if (campaigns) campaigns->write("event,network,tactic,campaign,role\n");
+  gen.run([&](const Event& e, const CampaignRef* c) {
     line.clear();
     append_event_json(line, e);
     out.write(line);
     bytes += line.size();
     ++count;
     if (progress) progress->update(count, bytes);
-    return !out.failed();  // no point generating what cannot be written
+    if (campaigns && c) {
+      line.assign(e.id);
+      line += ',';
+      line += c->network;
+      line += ',';
+      line += tactic_name(c->tactic);
+      line += ',';
+      line += std::to_string(c->campaign);
+      line += ',';
+      line += role_name(c->role);
+      line += '\n';
+      campaigns->write(line);
+    }
+    // No point generating what cannot be written.
+    return !out.failed() && !(campaigns && campaigns->failed());
   });
   return count;
 }

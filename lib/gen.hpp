@@ -2,7 +2,8 @@
 // accounts with heavy-tailed activity and the confounders real data has
 // (viral cascades, breaking-news bursts, stock phrases, hyperactive sharers,
 // a benign publisher syndicating one headline, an overt state outlet), plus
-// planted influence networks, each running one tactic, and their ground truth.
+// planted influence networks, each running one tactic, and their ground truth
+// (per account, and per event: which campaign an event is part of).
 //
 // Deterministic: the same GenConfig gives the same events, bytes and order,
 // on every machine (own PRNG, integer time arithmetic, no libm). Events come
@@ -76,6 +77,24 @@ struct TruthRow {
   std::string account, network, tactic;
 };
 
+// Event-level ground truth: the campaign a written event belongs to. Each
+// campaign of a planted network (one text copied, one article amplified, one
+// seed post shared, one narrative paraphrased, one hashtag chain, one outlet
+// article re-shared) is numbered from 1 within its network, in launch order.
+// The original is the event the others copy, share or paraphrase: the first
+// member's post (copy-paste, link-amplification, paraphrase, hashtag-chain),
+// the seed member's post (share-ring) or the outlet's article (state-media;
+// the outlet account itself is in no planted network).
+enum class CampaignRole : uint8_t { kOriginal, kCopy };
+// "original", "copy".
+std::string_view role_name(CampaignRole r);
+struct CampaignRef {
+  std::string_view network;  // "net01", ...
+  Tactic tactic;
+  uint32_t campaign;  // from 1 within the network
+  CampaignRole role;
+};
+
 class Generator {
  public:
   // `config` must have passed resolve().
@@ -92,18 +111,23 @@ class Generator {
   // Planted-network members, then the reference accounts; sorted by (network, account).
   std::vector<TruthRow> truth() const;
 
-  // Generates the events in ts order and hands each to `fn`; stops early when
-  // `fn` returns false. Returns the number of events handed over.
-  uint64_t run(const std::function<bool(const Event&)>& fn);
+  // Generates the events in ts order and hands each to `fn`, with the
+  // campaign it belongs to (null for events of no campaign: organic activity,
+  // confounders, network members' filler posts); stops early when `fn` returns
+  // false. Returns the number of events handed over.
+  uint64_t run(const std::function<bool(const Event&, const CampaignRef*)>& fn);
 
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
 
-// The three output formats, written through `out` (which the caller closes).
+// The output formats, written through `out` (which the caller closes).
 // Each returns the number of records written.
-uint64_t write_events_jsonl(Generator& gen, OutputStream& out, Progress* progress = nullptr);
+// Also writes the campaigns CSV (header "event,network,tactic,campaign,role",
+// one row per campaign event, in event order) to `campaigns` when given.
+uint64_t write_events_jsonl(Generator& gen, OutputStream& out, Progress* progress = nullptr,
+                            OutputStream* campaigns = nullptr);
 uint64_t write_accounts_jsonl(const Generator& gen, OutputStream& out);
 // CSV with the header "account,network,tactic".
 uint64_t write_truth_csv(const Generator& gen, OutputStream& out);

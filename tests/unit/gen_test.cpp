@@ -1,5 +1,5 @@
 // Tests of the synthetic data generator (lib/gen.hpp, lib/gen_text.hpp):
-// determinism, ordering, ids, each tactic's footprint, the truth file, and
+// determinism, ordering, ids, each tactic's footprint, the truth and campaigns files, and
 // the obfuscation and paraphrase edits.
 //
 // Constant memory is a property of the design, argued at the top of
@@ -80,7 +80,7 @@ Run generate(const GenConfig& c) {
   gen.for_each_account([&](const Account& a) { r.accounts.emplace(a.account, a); });
   r.truth = gen.truth();
   for (const auto& row : r.truth) r.network_of[row.account] = row.network;
-  gen.run([&](const Event& e) {
+  gen.run([&](const Event& e, const chorus::CampaignRef*) {
     r.by_id[e.id] = r.events.size();
     r.events.push_back(e);
     return true;
@@ -401,6 +401,98 @@ BOOST_AUTO_TEST_CASE(every_tactic_plants_its_network) {
       BOOST_TEST(evidence >= 10u, "evidence " << evidence);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(campaigns_name_written_events) {
+  GenConfig c = small_config(20000, 13);
+  std::string events, campaigns;
+  {
+    Generator gen(c);
+    auto out = chorus::OutputStream::to_string(&events);
+    auto camp = chorus::OutputStream::to_string(&campaigns);
+    BOOST_TEST(chorus::write_events_jsonl(gen, *out, nullptr, camp.get()) == c.events);
+    BOOST_REQUIRE(out->close().ok());
+    BOOST_REQUIRE(camp->close().ok());
+  }
+  BOOST_TEST(events == events_text(c));  // asking for the campaigns changes no event
+  Run r = generate(c);
+
+  struct Row {
+    std::string event, network, tactic, campaign, role;
+  };
+  std::vector<Row> rows;
+  size_t i = 0, line = 0;
+  while (i < campaigns.size()) {
+    size_t j = campaigns.find('\n', i);
+    BOOST_REQUIRE(j != std::string::npos);  // every line ends in a newline
+    std::string text = campaigns.substr(i, j - i);
+    i = j + 1;
+    if (line++ == 0) {
+      BOOST_TEST(text == "event,network,tactic,campaign,role");
+      continue;
+    }
+    std::vector<std::string> f;
+    for (size_t a = 0;;) {
+      size_t b = text.find(',', a);
+      f.push_back(text.substr(a, b == std::string::npos ? std::string::npos : b - a));
+      if (b == std::string::npos) break;
+      a = b + 1;
+    }
+    BOOST_REQUIRE_EQUAL(f.size(), 5u);
+    rows.push_back({f[0], f[1], f[2], f[3], f[4]});
+  }
+  BOOST_REQUIRE(!rows.empty());
+
+  std::map<std::string, std::string> tactic_of;  // network -> tactic, from the truth
+  for (const auto& row : r.truth) tactic_of[row.network] = row.tactic;
+  // (network, campaign) -> its events, in order
+  std::map<std::pair<std::string, int>, std::vector<std::pair<const Event*, std::string>>> by_campaign;
+  size_t previous = 0;
+  for (size_t k = 0; k < rows.size(); ++k) {
+    const Row& row = rows[k];
+    auto it = r.by_id.find(row.event);
+    BOOST_REQUIRE_MESSAGE(it != r.by_id.end(), "row " << k + 1 << ": no event " << row.event);
+    BOOST_REQUIRE(k == 0 || it->second > previous);  // event order, each event once
+    previous = it->second;
+    const Event& e = r.events[it->second];
+    BOOST_REQUIRE_EQUAL(row.tactic, tactic_of[row.network]);
+    BOOST_REQUIRE(row.role == "original" || row.role == "copy");
+    int number = std::stoi(row.campaign);
+    BOOST_REQUIRE(number >= 1);
+    // Members do the campaign; only the state outlet's article is by someone else.
+    std::string who = r.network_of.count(e.account) ? r.network_of[e.account] : "";
+    if (row.tactic == "state-media" && row.role == "original")
+      BOOST_TEST(who == "overt:state-outlet");
+    else
+      BOOST_TEST(who == row.network);
+    by_campaign[{row.network, number}].push_back({&e, row.role});
+  }
+
+  std::map<std::string, size_t> campaigns_of;
+  for (const auto& [key, group] : by_campaign) {
+    const std::string& tactic = tactic_of[key.first];
+    BOOST_TEST_CONTEXT(key.first << " campaign " << key.second << " (" << tactic << ")") {
+      ++campaigns_of[tactic];
+      size_t originals = 0;
+      for (const auto& [e, role] : group) originals += role == "original";
+      BOOST_TEST(originals <= 1u);
+      if (tactic == "hashtag-chain" || tactic == "link-amplification") continue;
+      // The original comes first (the others are delayed), then its copies.
+      BOOST_REQUIRE(group.front().second == "original");
+      const Event& original = *group.front().first;
+      if (tactic == "copy-paste") BOOST_TEST(group.size() >= 2u);
+      for (size_t k = 1; k < group.size(); ++k) {
+        const Event& copy = *group[k].first;
+        if (tactic == "copy-paste") BOOST_TEST(fold(copy.text) == fold(original.text));
+        if (tactic == "share-ring") BOOST_TEST(copy.parent.value_or("") == original.id);
+        if (tactic == "state-media")
+          BOOST_TEST((copy.parent.value_or("") == original.id || copy.urls == original.urls));
+        if (tactic == "paraphrase") BOOST_TEST(shingle_retention(original.text, copy.text) > 0.3);
+      }
+    }
+  }
+  BOOST_TEST(campaigns_of.size() == std::size(chorus::kAllTactics));
+  for (const auto& [tactic, n] : campaigns_of) BOOST_TEST(n >= 5u, tactic << ": " << n << " campaigns");
 }
 
 BOOST_AUTO_TEST_CASE(no_networks_still_has_confounders) {
