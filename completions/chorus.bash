@@ -1,16 +1,17 @@
 # bash completion for chorus(1) and its commands                -*- shell-script -*-
 #
-# Install as .../bash-completion/completions/chorus, with chorus-parse and
-# chorus-gen as links to it (bash-completion loads a file by command name),
-# or source it from ~/.bashrc.
+# Install as .../bash-completion/completions/chorus, with chorus-parse,
+# chorus-hash and chorus-gen as links to it (bash-completion loads a file by
+# command name), or source it from ~/.bashrc.
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse gen demo'
+_chorus_commands='parse hash gen demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
+_chorus_signals='share reply text near url domain tag tagseq mention media all'
 
 # _chorus_files WORD: the file names that start with WORD.
 _chorus_files() {
@@ -27,6 +28,16 @@ _chorus_dirs() {
 # _chorus_words WORD LIST: the words of LIST (separated by spaces) that start with WORD.
 _chorus_words() {
     mapfile -t COMPREPLY < <(compgen -W "$2" -- "$1")
+}
+
+# _chorus_list WORD LIST: completes the last item of the comma-separated list
+# WORD with the words of LIST.
+_chorus_list() {
+    local done= w words=
+    [[ $1 == *,* ]] && done=${1%,*},
+    for w in $2; do words+=" $done$w"; done
+    compopt -o nospace 2>/dev/null
+    _chorus_words "$1" "$words"
 }
 
 # _chorus_command CMD FIRST: completes the current word for chorus-CMD, whose
@@ -58,8 +69,17 @@ _chorus_command() {
         --platform | --max-errors | --max-line) return ;;
         esac
         ;;
+    hash)
+        flags='-h --help --version -o --output --progress -q --quiet -s --signals -x --exclude --min-tokens --near-threshold --near-memory --media-distance --labels --strict --max-errors --max-line'
+        inputs=1
+        case $prev in
+        -s | --signals | -x | --exclude) _chorus_list "$cur" "$_chorus_signals"; return ;;
+        -o | --output | --labels) _chorus_files "$cur"; return ;;
+        --min-tokens | --near-threshold | --near-memory | --media-distance | --max-errors | --max-line) return ;;
+        esac
+        ;;
     gen)
-        flags='-h --help --version -n --events --accounts --networks --network-size --tactics --seed --start --days --accounts-out --truth-out -o --output --progress -q --quiet'
+        flags='-h --help --version -n --events --accounts --networks --network-size --tactics --seed --start --days --accounts-out --truth-out --campaigns-out -o --output --progress -q --quiet'
         case $prev in
         --tactics)
             # A comma-separated list: complete its last item.
@@ -71,7 +91,7 @@ _chorus_command() {
             _chorus_words "$cur" "$words"
             return
             ;;
-        -o | --output | --accounts-out | --truth-out) _chorus_files "$cur"; return ;;
+        -o | --output | --accounts-out | --truth-out | --campaigns-out) _chorus_files "$cur"; return ;;
         -n | --events | --accounts | --networks | --network-size | --seed | --start | --days) return ;;
         esac
         ;;
@@ -113,4 +133,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-gen
+complete -F _chorus chorus chorus-parse chorus-hash chorus-gen

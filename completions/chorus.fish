@@ -1,6 +1,6 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
-# directory of $fish_complete_path, with chorus-parse.fish and chorus-gen.fish
-# as links to it (fish loads a file by command name).
+# directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish and
+# chorus-gen.fish as links to it (fish loads a file by command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
@@ -17,9 +17,10 @@ complete -c chorus -f
 complete -c chorus -n __fish_use_subcommand -s h -l help -d 'Print the usage and the commands and exit'
 complete -c chorus -n __fish_use_subcommand -l version -d 'Print the version and exit'
 complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-lines, CSV) to canonical events'
+complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to marks, their fingerprint keys'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse gen' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash gen' -a '(__chorus_complete_command)'
 
 # chorus demo (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
@@ -46,6 +47,29 @@ complete -c chorus-parse -l max-errors -x -d 'Stop after more than N bad records
 complete -c chorus-parse -l max-line -x -d 'Longest record accepted, in bytes (k, M, G)'
 complete -c chorus-parse -l list-presets -d 'Print every preset\'s field map and exit'
 
+# chorus-hash
+function __chorus_signals
+    set -l done (string replace -r '[^,]*$' '' -- (commandline -ct))
+    for s in share reply text near url domain tag tagseq mention media all
+        echo $done$s
+    end
+end
+complete -c chorus-hash -s h -l help -d 'Print the options and exit'
+complete -c chorus-hash -l version -d 'Print the version and exit'
+complete -c chorus-hash -s o -l output -r -F -d 'Write the marks to FILE (zstd if it ends in .zst)'
+complete -c chorus-hash -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-hash -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-hash -s s -l signals -x -a '(__chorus_signals)' -d 'Signals to compute (comma-separated)'
+complete -c chorus-hash -s x -l exclude -x -a '(__chorus_signals)' -d 'Signals to leave out (comma-separated)'
+complete -c chorus-hash -l min-tokens -x -d 'Words a normalised text needs for text: and near: keys'
+complete -c chorus-hash -l near-threshold -x -d 'Jaccard similarity of near-duplicates, in (0,1]'
+complete -c chorus-hash -l near-memory -x -d 'Memory bound of the near-duplicate index (k, M, G)'
+complete -c chorus-hash -l media-distance -x -d 'Hamming distance of the same picture, 0..12 bits'
+complete -c chorus-hash -l labels -r -F -d 'Write a readable label for every key to FILE'
+complete -c chorus-hash -l strict -d 'Stop at the first bad record'
+complete -c chorus-hash -l max-errors -x -d 'Stop after more than N bad records'
+complete -c chorus-hash -l max-line -x -d 'Longest record accepted, in bytes (k, M, G)'
+
 # chorus-gen
 function __chorus_tactics
     set -l done (string replace -r '[^,]*$' '' -- (commandline -ct))
@@ -66,6 +90,7 @@ complete -c chorus-gen -l start -x -d 'Start of the time span (RFC 3339)'
 complete -c chorus-gen -l days -x -d 'Length of the time span in days'
 complete -c chorus-gen -l accounts-out -r -F -d 'Write the account profiles to FILE'
 complete -c chorus-gen -l truth-out -r -F -d 'Write the ground truth to FILE'
+complete -c chorus-gen -l campaigns-out -r -F -d 'Write the event-level ground truth to FILE'
 complete -c chorus-gen -s o -l output -r -F -d 'Write the events to FILE (zstd if it ends in .zst)'
 complete -c chorus-gen -l progress -d 'Show a progress line even when standard error is not a terminal'
 complete -c chorus-gen -s q -l quiet -d 'No progress line and no summary'
