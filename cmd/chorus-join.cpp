@@ -26,6 +26,10 @@ int main(int argc, char** argv) {
   bool partial = false, merge = false, strict = false;
   int64_t max_errors = -1;
   auto& app = cli.app();
+  // CLI11 2.1 reads "-1" into a uint64_t as 2^64 - 1: digits only.
+  const CLI::Validator whole_number(
+      [](std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos ? "" : "'" + s + "' is not a whole number"; },
+      "");
   app.add_option("-w,--window", window, "Longest time between two co-actions: seconds, or with a unit (10s, 5m, 2h, 1d)")
       ->type_name("TIME")
       ->capture_default_str();
@@ -35,11 +39,12 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--min-repeat", opt.min_repeat, "Keep pairs that co-acted on at least N distinct keys")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(whole_number)
       ->capture_default_str();
   app.add_option("--min-participation", opt.min_participation,
-                 "CooRTweet's rule: accounts need N marks, and N events in co-actions (0: off)")
+                 "CooRTweet's rule: accounts need N marks, and N marks of events in co-actions (0: off)")
       ->type_name("N")
+      ->check(whole_number)
       ->capture_default_str();
   app.add_option("--max-accounts", opt.sweep.max_accounts,
                  "A window with more accounts (or 8 times more marks) is hot: capped or skipped (0: no limit)")
@@ -89,6 +94,8 @@ int main(int argc, char** argv) {
     opt.shards = n;
     if (!partial) cli.usage_error("--shard writes a partial stream: add --partial (and --merge the shards)");
   }
+  // Checked here, not by CLI::PositiveNumber, whose message is a range of doubles up to 1.8e308.
+  if (opt.min_repeat == 0) cli.usage_error("--min-repeat: must be at least 1");
   if (partial && merge) cli.usage_error("--partial and --merge exclude each other");
   if (partial && !evidence_path.empty()) cli.usage_error("--evidence goes with the --merge that makes the edges, not --partial");
   if (merge && opt.sorted) cli.usage_error("--sorted is for marks; --merge reads partial streams");

@@ -11,7 +11,9 @@
 // way the mark is counted (SweepStats::hot_marks) and so are the co-actions it
 // did not make (capped_coactions). The window never holds more than
 // 8 x max_accounts marks (older ones could not be reached by a capped scan),
-// so memory is bounded whatever the key. max_accounts 0: no limit.
+// so memory is bounded whatever the key; capped_coactions counts what that
+// trimmed window offered, so on a key with more marks than that within one
+// time window it is a lower bound. max_accounts 0: no limit.
 //
 // Not thread-safe; one sweep per thread.
 #pragma once

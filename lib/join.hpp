@@ -11,8 +11,9 @@
 //
 // CooRTweet's min_participation (detect_groups) is reproduced: accounts with
 // fewer marks than N take no part (their co-actions are dropped); then an
-// account needs N distinct events that took part in co-actions, and a
-// co-action stays when either of its accounts has them. (The first filter is
+// account needs N marks (rows, as CooRTweet counts: an event with two marks
+// counts twice) of its events that took part in co-actions, and a co-action
+// stays when either of its accounts has them. (The first filter is
 // applied to co-actions after the sweep, which is the same thing unless a hot
 // window was capped.)
 //
