@@ -134,9 +134,9 @@ int main(int argc, char** argv) {
       return kExitUsageError;
     }
     Status st = merge ? joiner.add_partial(**in) : joiner.add_marks(**in);
-    if (!st) {
+    if (!st) {  // a data error (wrong stream, order) is 1; an input that cannot be read, 2
       diag.error(st.message());
-      return kExitDataError;
+      return joiner.data_error() ? kExitDataError : kExitUsageError;
     }
     if (joiner.stopped()) break;
   }
@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
   Status st = partial ? joiner.write_partial(**out) : joiner.write_edges(**out, evidence.get());
   if (!st) {
     diag.error(st.message());
-    return kExitUsageError;
+    return joiner.data_error() ? kExitDataError : kExitUsageError;
   }
   for (OutputStream* o : {out->get(), evidence.get()}) {
     if (!o) continue;

@@ -1,6 +1,7 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
-# directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish and
-# chorus-gen.fish as links to it (fish loads a file by command name).
+# directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish,
+# chorus-join.fish and chorus-gen.fish as links to it (fish loads a file by
+# command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
@@ -18,9 +19,10 @@ complete -c chorus -n __fish_use_subcommand -s h -l help -d 'Print the usage and
 complete -c chorus -n __fish_use_subcommand -l version -d 'Print the version and exit'
 complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-lines, CSV) to canonical events'
 complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to marks, their fingerprint keys'
+complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges between accounts, with their evidence'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash gen' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join gen' -a '(__chorus_complete_command)'
 
 # chorus demo (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
@@ -69,6 +71,29 @@ complete -c chorus-hash -l labels -r -F -d 'Write a readable label for every key
 complete -c chorus-hash -l strict -d 'Stop at the first bad record'
 complete -c chorus-hash -l max-errors -x -d 'Stop after more than N bad records'
 complete -c chorus-hash -l max-line -x -d 'Longest record accepted, in bytes (k, M, G)'
+
+# chorus-join
+complete -c chorus-join -s h -l help -d 'Print the options and exit'
+complete -c chorus-join -l version -d 'Print the version and exit'
+complete -c chorus-join -s o -l output -r -F -d 'Write the edges to FILE (zstd if it ends in .zst)'
+complete -c chorus-join -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-join -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-join -s w -l window -x -d 'Longest time between two co-actions (s, m, h, d)'
+complete -c chorus-join -l weight -x -a 'coactions keys own-events' -d 'Edge weight'
+complete -c chorus-join -l min-repeat -x -d 'Keep pairs that co-acted on at least N distinct keys'
+complete -c chorus-join -l min-participation -x -d 'CooRTweet\'s rule: marks an account needs (0: off)'
+complete -c chorus-join -l max-accounts -x -d 'Accounts in a window beyond which it is hot (0: no limit)'
+complete -c chorus-join -l hot -x -a 'cap skip' -d 'What a hot window does'
+complete -c chorus-join -l evidence -r -F -d 'Write the co-actions behind the edges to FILE'
+complete -c chorus-join -l memory -x -d 'Memory for sorting (k, M, G)'
+complete -c chorus-join -l temp-dir -x -a '(__fish_complete_directories)' -d 'Directory for spilled runs'
+complete -c chorus-join -l sorted -d 'Input is sorted by key then time (LC_ALL=C sort)'
+complete -c chorus-join -l shard -x -d 'Join only the keys of shard I of N: I/N'
+complete -c chorus-join -l partial -d 'Write a partial stream for a later --merge'
+complete -c chorus-join -l merge -d 'Inputs are partial streams: merge them into the edges'
+complete -c chorus-join -l strict -d 'Stop at the first bad line'
+complete -c chorus-join -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-join -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
 
 # chorus-gen
 function __chorus_tactics

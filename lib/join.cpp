@@ -113,6 +113,11 @@ Joiner::Joiner(JoinOptions options, LineErrorSink on_error) : opt_(std::move(opt
 
 Joiner::~Joiner() = default;
 
+Status Joiner::data_error(std::string message) {
+  data_error_ = true;
+  return Status::error(std::move(message));
+}
+
 uint32_t Joiner::account_id(std::string_view name) {
   if (auto it = account_ids_.find(name); it != account_ids_.end()) return it->second;
   const auto id = static_cast<uint32_t>(account_names_.size());
@@ -175,7 +180,7 @@ Status Joiner::add_marks(InputStream& in) {
     if (line.empty()) continue;
     if (line[0] == '#') {
       auto header = parse_stream_header(line, "marks");
-      if (!header) return Status::error(line_error(in.name(), reader.line_number(), header.status().message()));
+      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
       if (marks_params_.empty()) marks_params_ = header->params;
       continue;
     }
@@ -198,7 +203,7 @@ Status Joiner::add_marks(InputStream& in) {
       if (Status st = add_fact(id, m.event, kFactMarks, 1); !st) return st;
     if (opt_.sorted) {
       if (have_last_ && (m.key < last_key_ || (m.key == last_key_ && m.ts < last_ts_)))
-        return Status::error(line_error(
+        return data_error(line_error(
             in.name(), reader.line_number(),
             "marks out of order (after key " + last_key_.substr(0, 60) + "): sort them with LC_ALL=C sort, or leave out --sorted"));
       if (m.key != last_key_) last_key_.assign(m.key);
@@ -278,7 +283,8 @@ Status Joiner::write_partial(OutputStream& out) {
                        ",\"keys\":" + std::to_string(w.keys) + ",\"coactions\":" + std::to_string(w.coactions) +
                        ",\"hot_keys\":" + std::to_string(w.hot_keys) + ",\"hot_marks\":" + std::to_string(w.hot_marks) +
                        ",\"capped_coactions\":" + std::to_string(w.capped_coactions) +
-                       ",\"event_marks\":" + (participation_ ? "true" : "false") + "}";
+                       ",\"event_marks\":" + (participation_ ? "true" : "false") +
+                       ",\"shard\":[" + std::to_string(opt_.shard) + "," + std::to_string(opt_.shards) + "]}";
   out.write(format_stream_header("partial", 1, params));
   std::vector<uint32_t> order(account_names_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
@@ -334,35 +340,47 @@ Status Joiner::add_partial(InputStream& in) {
     if (!kind) return kind.status();
     if (*kind == LineReader::Kind::kEnd) break;
     if (*kind == LineReader::Kind::kOverlong)
-      return Status::error(line_error(in.name(), reader.line_number(), "line longer than " + std::to_string(opt_.max_line) + " bytes"));
+      return data_error(line_error(in.name(), reader.line_number(), "line longer than " + std::to_string(opt_.max_line) + " bytes"));
     // A header opens each partial; several partials may come concatenated
     // (`cat part-*`, Hadoop's output files).
     if (!header_seen || (!line.empty() && line[0] == '#')) {
       auto header = parse_stream_header(line, "partial");
-      if (!header) return Status::error(line_error(in.name(), reader.line_number(), header.status().message()));
+      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
       header_seen = true;
       simdjson::dom::parser parser;
       simdjson::dom::element doc;
       if (parser.parse(simdjson::padded_string(header->params)).get(doc))
-        return Status::error(line_error(in.name(), reader.line_number(), "malformed partial header"));
+        return data_error(line_error(in.name(), reader.line_number(), "malformed partial header"));
       // The sweep's parameters must be the same in every partial; the counts add up.
       std::string sweep = header->params.substr(1, header->params.find(",\"marks\":") - 1);
       if (partial_params_.empty()) partial_params_ = sweep;
       else if (sweep != partial_params_)
-        return Status::error(line_error(in.name(), reader.line_number(),
+        return data_error(line_error(in.name(), reader.line_number(),
                                         "partial made with other parameters ({" + sweep + "}, not {" + partial_params_ + "})"));
       SweepStats& w = stats_.sweep;
       for (auto [name, field] : {std::pair{"marks", &w.marks}, {"keys", &w.keys}, {"coactions", &w.coactions},
                                  {"hot_keys", &w.hot_keys}, {"hot_marks", &w.hot_marks}, {"capped_coactions", &w.capped_coactions}}) {
         uint64_t v = 0;
-        if (doc[name].get(v)) return Status::error(line_error(in.name(), reader.line_number(), std::string("partial header lacks ") + name));
+        if (doc[name].get(v)) return data_error(line_error(in.name(), reader.line_number(), std::string("partial header lacks ") + name));
         *field += v;
       }
+      // Which shard of how many: merge() checks that none is missing or twice.
+      simdjson::dom::array shard;
+      uint64_t shard_i = 0, shard_n = 0;
+      if (doc["shard"].get(shard) || shard.size() != 2 || shard.at(0).get(shard_i) || shard.at(1).get(shard_n) ||
+          shard_n == 0 || shard_i >= shard_n)
+        return data_error(line_error(in.name(), reader.line_number(), "partial header lacks shard [i, n]"));
+      if (shards_seen_.empty()) shards_seen_.assign(shard_n, 0);
+      if (shards_seen_.size() != shard_n)
+        return data_error(line_error(in.name(), reader.line_number(), "partials of different shard counts"));
+      if (shard_n > 1 && shards_seen_[shard_i]++)
+        return data_error(line_error(in.name(), reader.line_number(),
+                                     "shard " + std::to_string(shard_i) + "/" + std::to_string(shard_n) + " given twice"));
       bool event_marks = false;
       if (doc["event_marks"].get(event_marks))
-        return Status::error(line_error(in.name(), reader.line_number(), "partial header lacks event_marks"));
+        return data_error(line_error(in.name(), reader.line_number(), "partial header lacks event_marks"));
       if (participation_ && !event_marks)
-        return Status::error(line_error(in.name(), reader.line_number(),
+        return data_error(line_error(in.name(), reader.line_number(),
                                         "--min-participation needs partials made with --min-participation too"));
       continue;
     }
@@ -371,7 +389,7 @@ Status Joiner::add_partial(InputStream& in) {
       uint64_t n = 0;
       if (!split_tabs(line, f, 3) || f[1].empty() || f[2].empty() ||
           std::from_chars(f[2].data(), f[2].data() + f[2].size(), n).ptr != f[2].data() + f[2].size())
-        return Status::error(line_error(in.name(), reader.line_number(), "malformed account line in partial"));
+        return data_error(line_error(in.name(), reader.line_number(), "malformed account line in partial"));
       account_marks_[account_id(f[1])] += n;
       continue;
     }
@@ -380,7 +398,7 @@ Status Joiner::add_partial(InputStream& in) {
       uint64_t n = 0;
       if (!split_tabs(line, f, 4) || f[1].empty() || f[2].empty() || f[3].empty() ||
           std::from_chars(f[3].data(), f[3].data() + f[3].size(), n).ptr != f[3].data() + f[3].size())
-        return Status::error(line_error(in.name(), reader.line_number(), "malformed event line in partial"));
+        return data_error(line_error(in.name(), reader.line_number(), "malformed event line in partial"));
       if (participation_)
         if (Status st = add_fact(account_id(f[1]), f[2], kFactMarks, n); !st) return st;
       continue;
@@ -390,13 +408,13 @@ Status Joiner::add_partial(InputStream& in) {
       Micros t = 0;
       if (!split_tabs(record, f, 7) || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) ||
           !account_ids_.count(f[0]) || !account_ids_.count(f[1]))
-        return Status::error(line_error(in.name(), reader.line_number(), "malformed co-action line in partial"));
+        return data_error(line_error(in.name(), reader.line_number(), "malformed co-action line in partial"));
       if (Status st = add_coaction_record(record); !st) return st;
       continue;
     }
-    return Status::error(line_error(in.name(), reader.line_number(), "not a partial stream line"));
+    return data_error(line_error(in.name(), reader.line_number(), "not a partial stream line"));
   }
-  if (!header_seen) return Status::error(in.name() + ": empty input, expected a chorus partial stream");
+  if (!header_seen) return data_error(in.name() + ": empty input, expected a chorus partial stream");
   swept_ = true;  // nothing to sweep: the partials were swept
   return {};
 }
@@ -445,6 +463,10 @@ Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
 }
 
 Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
+  for (size_t i = 0; shards_seen_.size() > 1 && i < shards_seen_.size(); ++i)
+    if (!shards_seen_[i])
+      return data_error("shard " + std::to_string(i) + "/" + std::to_string(shards_seen_.size()) +
+                        " is missing: merge the partials of every shard");
   if (Status st = sweep_sorted_marks(); !st) return st;
   if (partial_params_.empty()) stats_.sweep = sweep_->stats();
   std::vector<uint8_t> kept;

@@ -84,6 +84,9 @@ class Joiner {
   // Reads one partial stream (written by write_partial()).
   Status add_partial(InputStream& in);
   bool stopped() const { return stopped_; }
+  // Whether the last error was in the data (another kind of stream, marks
+  // out of order, a malformed partial), not in reading or writing.
+  bool data_error() const { return data_error_; }
 
   // After the inputs: the shard's partial stream.
   Status write_partial(OutputStream& out);
@@ -95,6 +98,7 @@ class Joiner {
 
  private:
   uint32_t account_id(std::string_view name);
+  Status data_error(std::string message);
   void start_key(std::string_view key);
   Status sweep_mark(std::string_view key, Micros ts, std::string_view account, std::string_view event);
   Status sweep_sorted_marks();
@@ -108,6 +112,7 @@ class Joiner {
   LineErrorSink on_error_;
   JoinStats stats_;
   bool stopped_ = false;
+  bool data_error_ = false;
   bool swept_ = false;
   std::unique_ptr<ExternalSorter> marks_, coactions_, participation_;
   std::unique_ptr<CoActionSweep> sweep_;
@@ -128,6 +133,7 @@ class Joiner {
   std::string marks_params_;  // the first marks header's parameters
   // Parameters read from partial streams (all must agree).
   std::string partial_params_;
+  std::vector<uint8_t> shards_seen_;  // merge: partials read per shard
 };
 
 }  // namespace chorus
