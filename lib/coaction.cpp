@@ -37,7 +37,11 @@ void CoActionSweep::add(Micros ts, uint32_t account, std::string_view event) {
     auto own = in_window_.find(account);
     const uint64_t possible = window_.size() - (own == in_window_.end() ? 0 : own->second);
     uint64_t made = 0;
-    if (opt_.hot == HotPolicy::kCap)  // the latest first, until the cap
+    // Cap: only accounts already in the window (the first ones, while it
+    // filled up) go on pairing, with the latest marks first; a newcomer to a
+    // full window pairs with nothing. So a flood of new accounts costs
+    // nothing, whatever its size.
+    if (opt_.hot == HotPolicy::kCap && own != in_window_.end())
       for (auto it = window_.rbegin(); it != window_.rend() && made < limit; ++it)
         if (it->account != account && it->event != event) {
           emit_(Side{it->ts, it->account, it->event}, later);

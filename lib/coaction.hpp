@@ -5,15 +5,18 @@
 // key's sharers.
 //
 // Hot windows (viral content, breaking news, a flood): a mark whose window
-// holds more than max_accounts accounts, or more than 8 x max_accounts marks,
-// is in a hot window. With kCap it pairs only with the max_accounts latest
-// marks of other accounts in its window; with kSkip it pairs with none. Either
-// way the mark is counted (SweepStats::hot_marks) and so are the co-actions it
-// did not make (capped_coactions). The window never holds more than
-// 8 x max_accounts marks (older ones could not be reached by a capped scan),
-// so memory is bounded whatever the key; capped_coactions counts what that
-// trimmed window offered, so on a key with more marks than that within one
-// time window it is a lower bound. max_accounts 0: no limit.
+// holds more than max_accounts accounts (counting its own), or more than 8 x
+// max_accounts marks, is in a hot window. With kCap, the accounts already in
+// the window go on pairing — each new mark of theirs with the max_accounts
+// latest marks of other accounts — and an account new to the window pairs
+// with nothing: a flood of 100,000 sharers in one window makes the co-actions
+// of its first max_accounts accounts and stops there. With kSkip, no mark in
+// a hot window pairs at all. Either way the mark is counted
+// (SweepStats::hot_marks) and so are the co-actions it did not make
+// (capped_coactions: those its window offered; the window never holds more
+// than 8 x max_accounts marks — older ones could not be reached by a capped
+// scan — so on a very busy key this is a lower bound). Memory is bounded
+// whatever the key. max_accounts 0: no limit.
 //
 // Not thread-safe; one sweep per thread.
 #pragma once
