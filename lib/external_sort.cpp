@@ -387,6 +387,12 @@ ExternalSorter::ExternalSorter(ExternalSortOptions options) : opt_(std::move(opt
   read_buffer_ = std::max(kMinBuffer, m / (2 * fan_in));
 }
 
+void ExternalSorter::set_memory(size_t bytes) {
+  // The arena is the part that may shrink; the buffers stay as they are.
+  const size_t others = opt_.memory > arena_cap_ ? opt_.memory - arena_cap_ : 0;
+  arena_limit_ = std::max(kMemoryFloor / 2, bytes > others ? bytes - others : 0);
+}
+
 ExternalSorter::~ExternalSorter() {
   merger_.reset();
   writer_.reset();
@@ -515,7 +521,7 @@ Status ExternalSorter::add(std::string_view record) {
     ++records_;
     return {};
   }
-  if (arena_used_ + (index_count_ + 1) * sizeof(Entry) + record.size() > arena_cap_) {
+  if (arena_used_ + (index_count_ + 1) * sizeof(Entry) + record.size() > std::min(arena_cap_, arena_limit_)) {
     if (Status s = spill(); !s) return fail(s);
   }
   if (arena_ == nullptr) {

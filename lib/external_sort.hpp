@@ -77,6 +77,12 @@ class ExternalSorter {
   ExternalSorter(const ExternalSorter&) = delete;
   ExternalSorter& operator=(const ExternalSorter&) = delete;
 
+  // Lowers the budget to `bytes` (never above the one given at construction;
+  // at least kMemoryFloor / 2 for records): from the next add() on, the
+  // records held in memory stop there. For a caller whose own tables grow
+  // with the input and share the budget with the sorter.
+  void set_memory(size_t bytes);
+
   // Adds one record. Spills a sorted run when the memory budget would be
   // passed. Error: a temporary file that cannot be made or written (disk
   // full), named; add() after finish().
@@ -118,6 +124,7 @@ class ExternalSorter {
   ExternalSortOptions opt_;
   size_t write_buffer_;  // bytes of the run writer's buffer
   size_t arena_cap_;     // bytes of the arena (records at the front, index at the back)
+  size_t arena_limit_ = SIZE_MAX;  // set_memory(): spill before the arena holds more
   unsigned fan_in_;      // runs merged at once, lowered for a small budget
   size_t read_buffer_;   // bytes of each merge read buffer
 

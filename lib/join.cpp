@@ -88,15 +88,15 @@ Joiner::Joiner(JoinOptions options, LineErrorSink on_error) : opt_(std::move(opt
   if (opt_.min_participation > 0) participation_ = std::make_unique<ExternalSorter>(quarter);
   sweep_ = std::make_unique<CoActionSweep>(opt_.sweep, [this](const CoActionSweep::Side& x, const CoActionSweep::Side& y) {
     // The record puts the account that sorts first as `a`.
-    const std::string& nx = account_names_[x.account];
-    const std::string& ny = account_names_[y.account];
+    const std::string_view nx = accounts_.name(x.account);
+    const std::string_view ny = accounts_.name(y.account);
     const bool x_first = nx < ny;
     const CoActionSweep::Side& a = x_first ? x : y;
     const CoActionSweep::Side& b = x_first ? y : x;
     record_.clear();
-    record_ += account_names_[a.account];
+    record_ += accounts_.name(a.account);
     record_ += '\t';
-    record_ += account_names_[b.account];
+    record_ += accounts_.name(b.account);
     record_ += '\t';
     record_ += key_;
     record_ += '\t';
@@ -119,12 +119,30 @@ Status Joiner::data_error(std::string message) {
 }
 
 uint32_t Joiner::account_id(std::string_view name) {
-  if (auto it = account_ids_.find(name); it != account_ids_.end()) return it->second;
-  const auto id = static_cast<uint32_t>(account_names_.size());
-  account_ids_.emplace(std::string(name), id);
-  account_names_.emplace_back(name);
-  account_marks_.push_back(0);
+  const size_t before = accounts_.size();
+  const uint32_t id = accounts_.intern(name);
+  if (accounts_.size() > before) {
+    account_marks_.push_back(0);
+    if (accounts_.size() % 4096 == 0) charge_tables();
+  }
   return id;
+}
+
+// The account table grows with the input and shares --memory with the
+// sorters: their budgets shrink as it grows, so the whole stays within it.
+void Joiner::charge_tables() {
+  const size_t tables = accounts_.memory_bytes() + account_marks_.capacity() * sizeof(uint64_t);
+  const size_t floor = 4 * ExternalSorter::kMemoryFloor;
+  if (tables + floor > opt_.memory) {
+    if (pending_.ok())
+      pending_ = data_error(std::to_string(accounts_.size()) + " accounts take " + std::to_string(tables >> 20) +
+                            " MiB, more than --memory leaves for sorting: raise --memory");
+    return;
+  }
+  const size_t left = opt_.memory - tables;
+  if (marks_) marks_->set_memory(left / 2);
+  coactions_->set_memory(participation_ ? left / 4 : left / 2);
+  if (participation_) participation_->set_memory(left / 4);
 }
 
 // One co-action, as an evidence record; with min_participation also the two
@@ -134,7 +152,7 @@ Status Joiner::add_coaction_record(std::string_view record) {
   if (!participation_) return {};
   std::string_view f[7];
   split_tabs(record, f, 7);
-  const uint32_t a = account_ids_.find(f[0])->second, b = account_ids_.find(f[1])->second;
+  const uint32_t a = *accounts_.find(f[0]), b = *accounts_.find(f[1]);
   for (int side = 0; side < 2; ++side)
     if (Status st = add_fact(side ? b : a, side ? f[6] : f[5], kFactCoAction, side ? a : b); !st) return st;
   return {};
@@ -198,6 +216,7 @@ Status Joiner::add_marks(InputStream& in) {
     }
     ++stats_.marks;
     const uint32_t id = account_id(m.account);
+    if (!pending_.ok()) return pending_;
     ++account_marks_[id];
     if (participation_)
       if (Status st = add_fact(id, m.event, kFactMarks, 1); !st) return st;
@@ -286,12 +305,12 @@ Status Joiner::write_partial(OutputStream& out) {
                        ",\"event_marks\":" + (participation_ ? "true" : "false") +
                        ",\"shard\":[" + std::to_string(opt_.shard) + "," + std::to_string(opt_.shards) + "]}";
   out.write(format_stream_header("partial", 1, params));
-  std::vector<uint32_t> order(account_names_.size());
+  std::vector<uint32_t> order(accounts_.size());
   for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return account_names_[x] < account_names_[y]; });
+  std::sort(order.begin(), order.end(), [&](uint32_t x, uint32_t y) { return accounts_.name(x) < accounts_.name(y); });
   std::string line;
   for (uint32_t id : order) {
-    line = "n\t" + account_names_[id] + "\t" + std::to_string(account_marks_[id]) + "\n";
+    line = "n\t" + std::string(accounts_.name(id)) + "\t" + std::to_string(account_marks_[id]) + "\n";
     out.write(line);
   }
   if (participation_) {
@@ -301,7 +320,7 @@ Status Joiner::write_partial(OutputStream& out) {
     uint64_t marks = 0;
     auto close_group = [&]() {
       if (marks == 0) return;
-      line = "e\t" + account_names_[get_u32(group.data())] + "\t" + group.substr(8) + "\t" + std::to_string(marks) + "\n";
+      line = "e\t" + std::string(accounts_.name(get_u32(group.data()))) + "\t" + group.substr(8) + "\t" + std::to_string(marks) + "\n";
       out.write(line);
     };
     for (;;) {
@@ -391,6 +410,7 @@ Status Joiner::add_partial(InputStream& in) {
           std::from_chars(f[2].data(), f[2].data() + f[2].size(), n).ptr != f[2].data() + f[2].size())
         return data_error(line_error(in.name(), reader.line_number(), "malformed account line in partial"));
       account_marks_[account_id(f[1])] += n;
+      if (!pending_.ok()) return pending_;
       continue;
     }
     if (line.size() > 2 && line[0] == 'e' && line[1] == '\t') {
@@ -407,7 +427,7 @@ Status Joiner::add_partial(InputStream& in) {
       std::string_view record = line.substr(2), f[7];
       Micros t = 0;
       if (!split_tabs(record, f, 7) || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) ||
-          !account_ids_.count(f[0]) || !account_ids_.count(f[1]))
+          !accounts_.find(f[0]) || !accounts_.find(f[1]))
         return data_error(line_error(in.name(), reader.line_number(), "malformed co-action line in partial"));
       if (Status st = add_coaction_record(record); !st) return st;
       continue;
@@ -425,10 +445,10 @@ Status Joiner::add_partial(InputStream& in) {
 // input rows of the account whose content is in a co-action: rows, so an event
 // with two marks counts twice).
 Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
-  kept.assign(account_names_.size(), 0);
+  kept.assign(accounts_.size(), 0);
   if (Status st = participation_->finish(); !st) return st;
   const uint64_t n = opt_.min_participation;
-  std::vector<uint64_t> counted(account_names_.size(), 0);
+  std::vector<uint64_t> counted(accounts_.size(), 0);
   std::string group;  // account and event of the facts being read
   uint64_t marks = 0;
   bool took_part = false;
@@ -462,6 +482,244 @@ Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
   return {};
 }
 
+// One account pair's co-actions, read in order, become its edge. Counts,
+// keys, signals, who led and first/last are kept as the records go by; the
+// distinct events and the median need all of them: held in memory up to
+// `limit` bytes, beyond that in three small sorters, with the evidence lines
+// in a temporary file, so one pair of hyperactive accounts cannot take more
+// than the budget.
+class Joiner::PairEdge {
+ public:
+  PairEdge(size_t limit, std::string temp_dir) : limit_(limit), temp_dir_(std::move(temp_dir)) {}
+
+  void start(std::string_view pair) {
+    pair_.assign(pair);
+    count_ = keys_ = a_first_ = b_first_ = 0;
+    first_ = INT64_MAX;
+    last_ = INT64_MIN;
+    prev_key_.clear();
+    signals_.clear();
+    held_.clear();
+    offsets_.clear();
+    big_ = false;
+    sorters_.clear();
+    spilled_evidence_.clear();
+  }
+  const std::string& pair() const { return pair_; }
+
+  Status add(std::string_view record) {
+    std::string_view f[7];
+    split_tabs(record, f, 7);
+    Micros ta = 0, tb = 0;
+    parse_mark_time(f[3], ta);
+    parse_mark_time(f[4], tb);
+    if (count_ == 0 || f[2] != prev_key_) {
+      ++keys_;
+      prev_key_.assign(f[2]);
+    }
+    ++count_;
+    std::string_view kind = f[2].substr(0, f[2].find(':'));
+    auto s = std::find_if(signals_.begin(), signals_.end(), [&](const auto& p) { return p.first == kind; });
+    if (s == signals_.end()) signals_.emplace_back(std::string(kind), 1);
+    else ++s->second;
+    a_first_ += ta < tb;
+    b_first_ += tb < ta;
+    first_ = std::min(first_, std::max(ta, tb));
+    last_ = std::max(last_, std::max(ta, tb));
+    if (!big_) {
+      offsets_.push_back(held_.size());
+      held_ += record;
+      if (held_.size() + offsets_.size() * sizeof(size_t) <= limit_) return {};
+      // Too many for memory: move what is held to the sorters and go on there.
+      big_ = true;
+      ExternalSortOptions o;
+      o.memory = std::max(limit_ / 4, ExternalSorter::kMemoryFloor);
+      o.temp_dir = temp_dir_;
+      for (int i = 0; i < 3; ++i) sorters_.push_back(std::make_unique<ExternalSorter>(o));
+      offsets_.push_back(held_.size());
+      for (size_t i = 0; i + 1 < offsets_.size(); ++i)
+        if (Status st = add_big(std::string_view(held_).substr(offsets_[i], offsets_[i + 1] - offsets_[i])); !st)
+          return st;
+      held_.clear();
+      held_.shrink_to_fit();
+      offsets_.clear();
+      return {};
+    }
+    return add_big(record);
+  }
+
+  // The edge line (empty when min_repeat drops it) and the evidence.
+  Status finish(const JoinOptions& opt, std::string& line, OutputStream* evidence, uint64_t& evidence_rows) {
+    line.clear();
+    if (keys_ < opt.min_repeat) return {};
+    uint64_t a_events = 0, b_events = 0;
+    Micros median = 0;
+    if (!big_) {
+      offsets_.push_back(held_.size());
+      std::vector<std::string_view> ae, be;
+      std::vector<Micros> deltas;
+      std::string_view f[7];
+      for (size_t i = 0; i + 1 < offsets_.size(); ++i) {
+        split_tabs(std::string_view(held_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]), f, 7);
+        Micros ta = 0, tb = 0;
+        parse_mark_time(f[3], ta);
+        parse_mark_time(f[4], tb);
+        deltas.push_back(ta > tb ? ta - tb : tb - ta);
+        ae.push_back(f[5]);
+        be.push_back(f[6]);
+      }
+      for (auto* v : {&ae, &be}) {
+        std::sort(v->begin(), v->end());
+        v->erase(std::unique(v->begin(), v->end()), v->end());
+      }
+      a_events = ae.size();
+      b_events = be.size();
+      const size_t m = deltas.size();
+      std::nth_element(deltas.begin(), deltas.begin() + m / 2, deltas.end());
+      median = deltas[m / 2];
+      if (m % 2 == 0) {
+        Micros below = *std::max_element(deltas.begin(), deltas.begin() + m / 2);
+        median = (below + median) / 2;
+      }
+    } else {
+      for (int i = 0; i < 2; ++i)
+        if (Status st = distinct(*sorters_[i], i ? b_events : a_events); !st) return st;
+      if (Status st = median_of(*sorters_[2], median); !st) return st;
+    }
+    std::sort(signals_.begin(), signals_.end());
+    const uint64_t weight = opt.weight == WeightKind::kCoActions ? count_
+                            : opt.weight == WeightKind::kKeys    ? keys_
+                                                                 : a_events + b_events;
+    line.assign(pair_);
+    line += std::to_string(weight) + '\t' + std::to_string(count_) + '\t' + std::to_string(keys_) + '\t' +
+            std::to_string(a_first_) + '\t' + std::to_string(b_first_) + '\t';
+    append_mark_time(line, first_);
+    line += '\t';
+    append_mark_time(line, last_);
+    line += '\t';
+    append_seconds(line, median);
+    line += '\t' + std::to_string(a_events) + '\t' + std::to_string(b_events) + '\t';
+    for (size_t i = 0; i < signals_.size(); ++i) {
+      if (i) line += ',';
+      line += signals_[i].first;
+      line += ':' + std::to_string(signals_[i].second);
+    }
+    line += '\n';
+    if (evidence) {
+      if (!big_) {
+        for (size_t i = 0; i + 1 < offsets_.size(); ++i) {
+          evidence_line(std::string_view(held_).substr(offsets_[i], offsets_[i + 1] - offsets_[i]), ev_);
+          evidence->write(ev_);
+        }
+      } else {
+        if (Status st = sorters_[3]->finish(); !st) return st;
+        for (;;) {
+          auto r = sorters_[3]->next();
+          if (!r) return r.status();
+          if (!*r) break;
+          evidence_line((**r).substr(8), ev_);
+          evidence->write(ev_);
+        }
+      }
+      evidence_rows += count_;
+    }
+    return {};
+  }
+
+ private:
+  static void evidence_line(std::string_view record, std::string& out) {
+    std::string_view f[7];
+    split_tabs(record, f, 7);
+    Micros ta = 0, tb = 0;
+    parse_mark_time(f[3], ta);
+    parse_mark_time(f[4], tb);
+    out.assign(f[0]);
+    out += '\t';
+    out += f[1];
+    out += '\t';
+    out += f[2];
+    out += '\t';
+    append_mark_time(out, ta);
+    out += '\t';
+    append_mark_time(out, tb);
+    out += '\t';
+    out += f[5];
+    out += '\t';
+    out += f[6];
+    out += '\n';
+  }
+
+  Status add_big(std::string_view record) {
+    if (sorters_.size() == 3) {  // the evidence, in arrival order: a sequence number first
+      ExternalSortOptions o;
+      o.memory = std::max(limit_ / 4, ExternalSorter::kMemoryFloor);
+      o.temp_dir = temp_dir_;
+      sorters_.push_back(std::make_unique<ExternalSorter>(o));
+    }
+    std::string_view f[7];
+    split_tabs(record, f, 7);
+    Micros ta = 0, tb = 0;
+    parse_mark_time(f[3], ta);
+    parse_mark_time(f[4], tb);
+    if (Status st = sorters_[0]->add(f[5]); !st) return st;
+    if (Status st = sorters_[1]->add(f[6]); !st) return st;
+    buf_.clear();
+    put_u64(buf_, static_cast<uint64_t>(ta > tb ? ta - tb : tb - ta));
+    if (Status st = sorters_[2]->add(buf_); !st) return st;
+    buf_.clear();
+    put_u64(buf_, seq_++);
+    buf_ += record;
+    return sorters_[3]->add(buf_);
+  }
+
+  static Status distinct(ExternalSorter& s, uint64_t& n) {
+    if (Status st = s.finish(); !st) return st;
+    std::string prev;
+    bool any = false;
+    n = 0;
+    for (;;) {
+      auto r = s.next();
+      if (!r) return r.status();
+      if (!*r) break;
+      if (!any || **r != prev) {
+        ++n;
+        prev.assign(**r);
+        any = true;
+      }
+    }
+    return {};
+  }
+
+  Status median_of(ExternalSorter& s, Micros& median) {
+    if (Status st = s.finish(); !st) return st;
+    const uint64_t m = count_;
+    Micros below = 0;
+    for (uint64_t i = 0;; ++i) {
+      auto r = s.next();
+      if (!r) return r.status();
+      if (!*r) break;
+      const auto v = static_cast<Micros>(get_u64((**r).data()));
+      if (m % 2 == 0 && i + 1 == m / 2) below = v;
+      if (i == m / 2) {
+        median = m % 2 ? v : (below + v) / 2;
+        break;
+      }
+    }
+    return {};
+  }
+
+  size_t limit_;
+  std::string temp_dir_;
+  std::string pair_, prev_key_, held_, buf_, ev_;
+  std::vector<size_t> offsets_;
+  std::vector<std::pair<std::string, uint64_t>> signals_;
+  uint64_t count_ = 0, keys_ = 0, a_first_ = 0, b_first_ = 0, seq_ = 0;
+  Micros first_ = INT64_MAX, last_ = INT64_MIN;
+  bool big_ = false;
+  std::vector<std::unique_ptr<ExternalSorter>> sorters_;
+  std::string spilled_evidence_;
+};
+
 Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
   for (size_t i = 0; shards_seen_.size() > 1 && i < shards_seen_.size(); ++i)
     if (!shards_seen_[i])
@@ -477,105 +735,20 @@ Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
   edges.write(format_stream_header("edges", 1, params));
   if (evidence) evidence->write(format_stream_header("evidence", 1, params));
 
-  std::vector<std::string> group;  // one pair's co-actions
-  size_t group_size = 0;
-  std::string pair;                // "a\tb\t" of the group
-  std::vector<std::string_view> a_events, b_events;
-  std::vector<Micros> deltas;
-  std::vector<std::pair<std::string_view, uint64_t>> signals;
-  std::string line, ev_line;
-
-  auto flush = [&]() -> void {
-    if (group_size == 0) return;
-    ++stats_.pairs;
-    std::string_view f[7];
-    split_tabs(group[0], f, 7);
-    const uint32_t a = account_ids_.find(f[0])->second, b = account_ids_.find(f[1])->second;
-    const uint64_t n = opt_.min_participation;
-    if (n > 0 && (account_marks_[a] < n || account_marks_[b] < n || !(kept[a] || kept[b]))) return;
-    a_events.clear();
-    b_events.clear();
-    deltas.clear();
-    signals.clear();
-    uint64_t keys = 0, a_first = 0, b_first = 0;
-    Micros first = INT64_MAX, last = INT64_MIN;
-    std::string_view prev_key;
-    for (size_t i = 0; i < group_size; ++i) {
-      split_tabs(group[i], f, 7);
-      Micros ta = 0, tb = 0;
-      parse_mark_time(f[3], ta);
-      parse_mark_time(f[4], tb);
-      if (i == 0 || f[2] != prev_key) {
-        ++keys;
-        prev_key = f[2];
-      }
-      std::string_view kind = f[2].substr(0, f[2].find(':'));
-      auto s = std::find_if(signals.begin(), signals.end(), [&](const auto& p) { return p.first == kind; });
-      if (s == signals.end()) signals.emplace_back(kind, 1);
-      else ++s->second;
-      a_first += ta < tb;
-      b_first += tb < ta;
-      first = std::min(first, std::max(ta, tb));
-      last = std::max(last, std::max(ta, tb));
-      deltas.push_back(ta > tb ? ta - tb : tb - ta);
-      a_events.push_back(f[5]);
-      b_events.push_back(f[6]);
+  // A pair's co-actions may take an eighth of the budget in memory.
+  PairEdge edge(std::max<size_t>(opt_.memory / 8, size_t{1} << 20), opt_.temp_dir);
+  bool open = false, wanted = false;
+  std::string line;
+  auto close = [&]() -> Status {
+    if (!open || !wanted) return {};
+    if (Status st = edge.finish(opt_, line, evidence, stats_.evidence); !st) return st;
+    if (!line.empty()) {
+      edges.write(line);
+      ++stats_.edges;
     }
-    if (keys < opt_.min_repeat) return;
-    for (auto* v : {&a_events, &b_events}) {
-      std::sort(v->begin(), v->end());
-      v->erase(std::unique(v->begin(), v->end()), v->end());
-    }
-    std::sort(deltas.begin(), deltas.end());
-    const size_t m = deltas.size();
-    const Micros median = m % 2 ? deltas[m / 2] : (deltas[m / 2 - 1] + deltas[m / 2]) / 2;
-    std::sort(signals.begin(), signals.end());
-    uint64_t weight = opt_.weight == WeightKind::kCoActions ? group_size
-                      : opt_.weight == WeightKind::kKeys    ? keys
-                                                            : a_events.size() + b_events.size();
-    line.assign(pair);
-    line += std::to_string(weight) + '\t' + std::to_string(group_size) + '\t' + std::to_string(keys) + '\t' +
-            std::to_string(a_first) + '\t' + std::to_string(b_first) + '\t';
-    append_mark_time(line, first);
-    line += '\t';
-    append_mark_time(line, last);
-    line += '\t';
-    append_seconds(line, median);
-    line += '\t' + std::to_string(a_events.size()) + '\t' + std::to_string(b_events.size()) + '\t';
-    for (size_t i = 0; i < signals.size(); ++i) {
-      if (i) line += ',';
-      line += signals[i].first;
-      line += ':' + std::to_string(signals[i].second);
-    }
-    line += '\n';
-    edges.write(line);
-    ++stats_.edges;
-    if (evidence) {
-      for (size_t i = 0; i < group_size; ++i) {
-        split_tabs(group[i], f, 7);
-        Micros ta = 0, tb = 0;
-        parse_mark_time(f[3], ta);
-        parse_mark_time(f[4], tb);
-        ev_line.assign(f[0]);
-        ev_line += '\t';
-        ev_line += f[1];
-        ev_line += '\t';
-        ev_line += f[2];
-        ev_line += '\t';
-        append_mark_time(ev_line, ta);
-        ev_line += '\t';
-        append_mark_time(ev_line, tb);
-        ev_line += '\t';
-        ev_line += f[5];
-        ev_line += '\t';
-        ev_line += f[6];
-        ev_line += '\n';
-        evidence->write(ev_line);
-      }
-      stats_.evidence += group_size;
-    }
+    return {};
   };
-
+  const uint64_t n = opt_.min_participation;
   for (;;) {
     auto r = coactions_->next();
     if (!r) return r.status();
@@ -583,15 +756,19 @@ Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
     std::string_view rec = **r;
     size_t t1 = rec.find('\t'), t2 = rec.find('\t', t1 + 1);
     std::string_view this_pair = rec.substr(0, t2 + 1);
-    if (group_size > 0 && this_pair != pair) {
-      flush();
-      group_size = 0;
+    if (!open || this_pair != edge.pair()) {
+      if (Status st = close(); !st) return st;
+      edge.start(this_pair);
+      open = true;
+      ++stats_.pairs;
+      // CooRTweet's filters are decided by the two accounts alone.
+      const uint32_t a = *accounts_.find(rec.substr(0, t1)), b = *accounts_.find(rec.substr(t1 + 1, t2 - t1 - 1));
+      wanted = n == 0 || (account_marks_[a] >= n && account_marks_[b] >= n && (kept[a] || kept[b]));
     }
-    if (group_size == 0) pair.assign(this_pair);
-    if (group.size() == group_size) group.emplace_back();
-    group[group_size++].assign(rec);
+    if (wanted)
+      if (Status st = edge.add(rec); !st) return st;
   }
-  flush();
+  if (Status st = close(); !st) return st;
   coactions_.reset();
   return {};
 }

@@ -22,10 +22,12 @@
 // what one process over all the marks would have written, byte for byte, as
 // long as every key's marks went to one shard (split by key).
 //
-// Memory: the two sorters' budgets (memory / 2 each; a third, for
-// min_participation, shares the second's half), the sweep's window (bounded by
-// max_accounts), one pair's co-actions while its edge is made, and ~64 bytes
-// per distinct account (the account table).
+// Memory: --memory covers the sorters (marks / 2, co-actions / 2 or / 4, the
+// participation facts / 4) and the account table, which grows with the input
+// and is charged against the budget (the sorters' shares shrink; past it, an
+// error says to raise --memory). One pair's co-actions take up to memory / 8
+// (at least 1 MiB) while its edge is made; beyond, they go through small
+// sorters. Besides: the sweep's window (bounded by max_accounts) and buffers.
 //
 // Not thread-safe.
 #pragma once
@@ -38,6 +40,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "account_table.hpp"
 #include "coaction.hpp"
 #include "external_sort.hpp"
 #include "input.hpp"
@@ -99,6 +102,8 @@ class Joiner {
  private:
   uint32_t account_id(std::string_view name);
   Status data_error(std::string message);
+  void charge_tables();
+  class PairEdge;
   void start_key(std::string_view key);
   Status sweep_mark(std::string_view key, Micros ts, std::string_view account, std::string_view event);
   Status sweep_sorted_marks();
@@ -116,13 +121,8 @@ class Joiner {
   bool swept_ = false;
   std::unique_ptr<ExternalSorter> marks_, coactions_, participation_;
   std::unique_ptr<CoActionSweep> sweep_;
-  // Accounts: name -> id, id -> name, id -> marks.
-  struct NameHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, uint32_t, NameHash, std::equal_to<>> account_ids_;
-  std::vector<std::string> account_names_;
+  // Accounts: name <-> id, and each one's marks.
+  AccountTable accounts_;
   std::vector<uint64_t> account_marks_;
   // The key being swept, and (sorted input) the last mark's key and time.
   std::string key_, last_key_;
