@@ -394,6 +394,7 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
           sv.kind = JsonKind::kArray;
           sv.collected = true;
           sv.items.push_back(kept);
+          sv.items_clean = false;  // decoded by simdjson: may need escaping
         }
       }
     }
@@ -404,14 +405,17 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
 namespace {
 
 // The value of a string token: the text between the quotes when it holds no
-// escape (stage 1 validated its UTF-8; nothing is copied), else simdjson's
-// unescaped copy.
-error_code string_of(od::value& v, std::string_view& out) {
+// escape (stage 1 validated its UTF-8 and rejected raw control characters;
+// nothing is copied, and `clean` says it needs no JSON escaping), else
+// simdjson's unescaped copy.
+error_code string_of(od::value& v, std::string_view& out, bool& clean) {
   std::string_view s = trim_token(v.raw_json_token());
   if (s.size() >= 2 && s.back() == '"' && !std::memchr(s.data() + 1, '\\', s.size() - 2)) {
     out = s.substr(1, s.size() - 2);
+    clean = true;
     return simdjson::SUCCESS;
   }
+  clean = false;
   return v.get_string().get(out);
 }
 
@@ -427,8 +431,11 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
     case od::json_type::boolean: {
       std::string_view s;
       JsonKind kind;
+      // A number token is not checked by stage 1 (`1\x01` passes as one): only
+      // strings and true/false are known clean here.
+      bool clean = t != od::json_type::number;
       if (t == od::json_type::string) {
-        if ((e = string_of(v, s))) return e;
+        if ((e = string_of(v, s, clean))) return e;
         kind = JsonKind::kString;
       } else if (t == od::json_type::number) {
         s = trim_token(v.raw_json_token());
@@ -444,11 +451,13 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
         if (!leaf.collects) {
           sv.kind = kind;
           sv.scalar = s;
+          sv.clean = clean;
         } else {
           sv.kind = JsonKind::kArray;
           sv.collected = true;
           if (kind == JsonKind::kBool) sv.non_string_item = true;
           else sv.items.push_back(s);
+          sv.items_clean &= clean;
         }
       }
       return simdjson::SUCCESS;
@@ -472,9 +481,9 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
         od::json_type et;
         if ((e = ev.type().get(et))) return e;
         std::string_view s;
-        bool ok = true;
+        bool ok = true, clean = false;  // a number token may hold anything (see above)
         if (et == od::json_type::string) {
-          if ((e = string_of(ev, s))) return e;
+          if ((e = string_of(ev, s, clean))) return e;
         } else if (et == od::json_type::number) {
           s = trim_token(ev.raw_json_token());
         } else {
@@ -484,6 +493,7 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
           SlotValue& sv = rec->touch(leaf.slot);
           if (ok) sv.items.push_back(s);
           else sv.non_string_item = true;
+          sv.items_clean &= clean;
         }
       }
       return simdjson::SUCCESS;
