@@ -58,6 +58,16 @@ struct EventView {
   std::optional<std::string_view> parent, lang, audience, platform;
   std::optional<int64_t> views, likes;
   std::string_view extra;
+
+  // Strings known to need no JSON escaping (raw JSON string text without a
+  // backslash), which the writer copies without scanning: one bit per string
+  // field, a list's bit covering all its items. 0 is always correct.
+  enum Clean : uint16_t {
+    kCleanId = 1 << 0, kCleanAccount = 1 << 1, kCleanText = 1 << 2, kCleanUrls = 1 << 3,
+    kCleanHashtags = 1 << 4, kCleanMentions = 1 << 5, kCleanMedia = 1 << 6, kCleanParent = 1 << 7,
+    kCleanLang = 1 << 8, kCleanAudience = 1 << 9, kCleanPlatform = 1 << 10
+  };
+  uint16_t clean = 0;
 };
 
 // One JSON line, with '\n'. Fields in a fixed order; absent optionals are null.

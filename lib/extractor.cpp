@@ -18,6 +18,21 @@ std::string_view trim_token(std::string_view t) {
   return t;
 }
 
+// The value of a string token: the text between the quotes when it holds no
+// escape (stage 1 validated its UTF-8 and rejected raw control characters;
+// nothing is copied, and `clean` says it needs no JSON escaping), else
+// simdjson's unescaped copy.
+error_code string_of(od::value& v, std::string_view& out, bool& clean) {
+  std::string_view s = trim_token(v.raw_json_token());
+  if (s.size() >= 2 && s.back() == '"' && !std::memchr(s.data() + 1, '\\', s.size() - 2)) {
+    out = s.substr(1, s.size() - 2);
+    clean = true;
+    return simdjson::SUCCESS;
+  }
+  clean = false;
+  return v.get_string().get(out);
+}
+
 }  // namespace
 
 Extractor::Extractor(const FieldMap& map, bool want_profiles, bool keep_extra) : keep_extra_(keep_extra) {
@@ -240,7 +255,20 @@ error_code Extractor::walk_object(od::object obj, uint32_t node, RawRecord* rec)
         // A plain leaf, the common case: capture without the general walk.
         od::value& v = field.value_unsafe().value();
         od::json_type t;
-        if ((e = v.type().get(t)) || (e = capture(v, t, c, rec))) return e;
+        if ((e = v.type().get(t))) return e;
+        if (t == od::json_type::string && c.leaves.size() == 1 && !c.leaves[0].collects) {
+          // A string for one field, most members of most records: taken here,
+          // saving capture()'s call and switch (~10 % of the walk).
+          std::string_view s;
+          bool clean;
+          if ((e = string_of(v, s, clean))) return e;
+          SlotValue& sv = rec->touch(c.leaves[0].slot);
+          sv.kind = JsonKind::kString;
+          sv.scalar = s;
+          sv.clean = clean;
+        } else if ((e = capture(v, t, c, rec))) {
+          return e;
+        }
       } else if ((e = walk(field.value_unsafe().value(), static_cast<uint32_t>(found), rec))) {
         return e;
       }
@@ -394,6 +422,7 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
           sv.kind = JsonKind::kArray;
           sv.collected = true;
           sv.items.push_back(kept);
+          sv.items_clean = false;  // decoded by simdjson: may need escaping
         }
       }
     }
@@ -401,21 +430,6 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
   return simdjson::SUCCESS;
 }
 
-namespace {
-
-// The value of a string token: the text between the quotes when it holds no
-// escape (stage 1 validated its UTF-8; nothing is copied), else simdjson's
-// unescaped copy.
-error_code string_of(od::value& v, std::string_view& out) {
-  std::string_view s = trim_token(v.raw_json_token());
-  if (s.size() >= 2 && s.back() == '"' && !std::memchr(s.data() + 1, '\\', s.size() - 2)) {
-    out = s.substr(1, s.size() - 2);
-    return simdjson::SUCCESS;
-  }
-  return v.get_string().get(out);
-}
-
-}  // namespace
 
 // Numbers are kept as their tokens and checked where they are converted (a
 // count, a time, an id), so a number no field uses costs nothing.
@@ -427,8 +441,11 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
     case od::json_type::boolean: {
       std::string_view s;
       JsonKind kind;
+      // A number token is not checked by stage 1 (`1\x01` passes as one): only
+      // strings and true/false are known clean here.
+      bool clean = t != od::json_type::number;
       if (t == od::json_type::string) {
-        if ((e = string_of(v, s))) return e;
+        if ((e = string_of(v, s, clean))) return e;
         kind = JsonKind::kString;
       } else if (t == od::json_type::number) {
         s = trim_token(v.raw_json_token());
@@ -444,11 +461,13 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
         if (!leaf.collects) {
           sv.kind = kind;
           sv.scalar = s;
+          sv.clean = clean;
         } else {
           sv.kind = JsonKind::kArray;
           sv.collected = true;
           if (kind == JsonKind::kBool) sv.non_string_item = true;
           else sv.items.push_back(s);
+          sv.items_clean &= clean;
         }
       }
       return simdjson::SUCCESS;
@@ -472,9 +491,9 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
         od::json_type et;
         if ((e = ev.type().get(et))) return e;
         std::string_view s;
-        bool ok = true;
+        bool ok = true, clean = false;  // a number token may hold anything (see above)
         if (et == od::json_type::string) {
-          if ((e = string_of(ev, s))) return e;
+          if ((e = string_of(ev, s, clean))) return e;
         } else if (et == od::json_type::number) {
           s = trim_token(ev.raw_json_token());
         } else {
@@ -484,6 +503,7 @@ error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRe
           SlotValue& sv = rec->touch(leaf.slot);
           if (ok) sv.items.push_back(s);
           else sv.non_string_item = true;
+          sv.items_clean &= clean;
         }
       }
       return simdjson::SUCCESS;

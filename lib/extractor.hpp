@@ -32,6 +32,12 @@ struct SlotValue {
   std::vector<std::string_view> items;  // strings of an array, or of every "*" match
   bool non_string_item = false; // an array element that was an object, array, bool or null
   bool collected = false;       // filled by a "*" or "[k=v]" path (kind kArray), not an array value
+  // The scalar (clean) or every item (items_clean) needs no JSON escaping: it is
+  // the raw text of a string without a backslash, which stage 1 has already
+  // checked holds no quote or control character, or a number token. The
+  // writer then copies it between quotes without scanning it again.
+  bool clean = false;
+  bool items_clean = true;
 };
 
 // All slots of one record (or one profile of a page). Opening a record for the
@@ -53,6 +59,8 @@ struct RawRecord {
       v.items.clear();
       v.non_string_item = false;
       v.collected = false;
+      v.clean = false;
+      v.items_clean = true;
     }
     return v;
   }

@@ -53,8 +53,12 @@ std::string RecordBuilder::where(Field f) const {
 }
 
 const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) const {
+  size_t n = ex_.alternatives(f);
+  // One path, as in the canonical preset: its value, whatever it is (null and
+  // "" are "no value" only in preferring another alternative).
+  if (n == 1) return r.get(ex_.slot_of(f, 0));
   const SlotValue* null_seen = nullptr;
-  for (size_t k = 0; k < ex_.alternatives(f); ++k) {
+  for (size_t k = 0; k < n; ++k) {
     const SlotValue* v = r.get(ex_.slot_of(f, k));
     if (!v) continue;
     if (v->kind == JsonKind::kNull || (v->kind == JsonKind::kString && v->scalar.empty()) ||
@@ -67,29 +71,50 @@ const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) c
   return null_seen;
 }
 
-Result<std::optional<std::string_view>> RecordBuilder::text_value(const RawRecord& r, Field f, bool allow_number) {
-  using Out = std::optional<std::string_view>;
+bool RecordBuilder::text_value(const RawRecord& r, Field f, bool allow_number, std::optional<std::string_view>& out,
+                               bool* clean) const {
+  out.reset();
   const SlotValue* v = pick(r, f, true);
-  if (!v || v->kind == JsonKind::kNull) return Out();
-  if (v->kind == JsonKind::kString) return v->scalar.empty() ? Out() : Out(v->scalar);
-  if (v->kind == JsonKind::kNumber && allow_number && is_integer_token(v->scalar)) return Out(v->scalar);
-  if (v->kind == JsonKind::kArray && v->collected && !v->non_string_item)  // a "[k=v]" or "*" path: its first match
-    return v->items.empty() ? Out() : Out(v->items[0]);
-  return Status::error(where(f) + " must be a string, not " + kind_name(v->kind));
+  bool c = false;
+  bool ok = true;
+  if (!v || v->kind == JsonKind::kNull) {
+  } else if (v->kind == JsonKind::kString) {
+    if (!v->scalar.empty()) out = v->scalar;
+    c = v->clean;
+  } else if (v->kind == JsonKind::kNumber && allow_number && is_integer_token(v->scalar)) {
+    out = v->scalar;
+    c = true;  // digits and '-' only
+  } else if (v->kind == JsonKind::kArray && v->collected && !v->non_string_item) {
+    // A "[k=v]" or "*" path: its first match.
+    if (!v->items.empty()) out = v->items[0];
+    c = v->items_clean;
+  } else {
+    ok = false;
+  }
+  if (clean) *clean = c;
+  return ok;
+}
+
+Status RecordBuilder::text_error(const RawRecord& r, Field f) const {
+  return Status::error(where(f) + " must be a string, not " + kind_name(pick(r, f, true)->kind));
 }
 
 Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found,
-                                 char strip) {
+                                 char strip, bool& clean) {
   out.clear();
   found = false;
+  clean = true;  // an empty list is
   const SlotValue* v = pick(r, f);
   if (!v || v->kind == JsonKind::kNull) return {};  // null is missing: entities may come from the text
   found = true;
+  if (v->kind == JsonKind::kArray && v->items.empty() && !v->non_string_item) return {};  // [], the common case
   if (v->kind == JsonKind::kString) {
     split_list_string(v->scalar, out);
+    clean = v->clean;  // pieces of a clean string are clean
   } else if (v->kind == JsonKind::kArray) {
     if (v->non_string_item) return Status::error(where(f) + " must be an array of strings");
     out = v->items;
+    clean = v->items_clean;
   } else {
     return Status::error(where(f) + " must be an array of strings, not " + kind_name(v->kind));
   }
@@ -103,19 +128,25 @@ Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::s
   return {};
 }
 
-Result<std::optional<int64_t>> RecordBuilder::count_value(const RawRecord& r, Field f) {
+bool RecordBuilder::count_value(const RawRecord& r, Field f, std::optional<int64_t>& out) const {
+  out.reset();
   const SlotValue* v = pick(r, f);
-  if (!v || v->kind == JsonKind::kNull) return std::optional<int64_t>();
+  if (!v || v->kind == JsonKind::kNull) return true;
   if (v->kind == JsonKind::kNumber || v->kind == JsonKind::kString) {
     std::string_view t = v->scalar;
     // Counts written as 12.0 by some exporters are still whole numbers.
     if (t.size() > 2 && t.substr(t.size() - 2) == ".0") t.remove_suffix(2);
     int64_t n = 0;
     auto res = std::from_chars(t.data(), t.data() + t.size(), n);
-    if (res.ec == std::errc() && res.ptr == t.data() + t.size() && n >= 0) return std::optional<int64_t>(n);
+    if (res.ec == std::errc() && res.ptr == t.data() + t.size() && n >= 0) {
+      out = n;
+      return true;
+    }
   }
-  return Status::error(where(f) + " must be a non-negative integer");
+  return false;
 }
+
+Status RecordBuilder::count_error(Field f) const { return Status::error(where(f) + " must be a non-negative integer"); }
 
 Result<std::optional<Micros>> RecordBuilder::time_value(const RawRecord& r, Field f) {
   const SlotValue* v = pick(r, f);
@@ -157,11 +188,13 @@ bool RecordBuilder::truthy(const SlotValue* p) const {
 }
 
 Status RecordBuilder::build_event(const RawRecord& r, EventView& ev) {
+  uint16_t clean = 0;
+  bool c;
   // Required: id, account, ts.
   for (Field f : {Field::kId, Field::kAccount}) {
-    auto v = text_value(r, f, true);
-    if (!v) return v.status();
-    if (!*v) {
+    std::optional<std::string_view> v;
+    if (!text_value(r, f, true, v, &c)) return text_error(r, f);
+    if (!v) {
       // An empty id is kept (exports have them; an id only labels evidence), an
       // empty account is not: it would merge every anonymous record into one account.
       const SlotValue* s = pick(r, f);
@@ -171,7 +204,13 @@ Status RecordBuilder::build_event(const RawRecord& r, EventView& ev) {
       }
       return Status::error("missing required field '" + std::string(field_name(f)) + "'");
     }
-    (f == Field::kId ? ev.id : ev.account) = **v;
+    if (f == Field::kId) {
+      ev.id = *v;
+      if (c) clean |= EventView::kCleanId;
+    } else {
+      ev.account = *v;
+      if (c) clean |= EventView::kCleanAccount;
+    }
   }
   auto ts = time_value(r, Field::kTs);
   if (!ts) return ts.status();
@@ -188,47 +227,61 @@ Status RecordBuilder::build_event(const RawRecord& r, EventView& ev) {
     }
   }
   if (!typed) {
-    auto t = text_value(r, Field::kType, false);
-    if (!t) return t.status();
-    if (*t) {
-      auto type = event_type_from_name(**t);
-      if (!type) return Status::error("field 'type': unknown type '" + std::string((*t)->substr(0, 40)) + "'");
+    std::optional<std::string_view> t;
+    if (!text_value(r, Field::kType, false, t)) return text_error(r, Field::kType);
+    if (t) {
+      auto type = event_type_from_name(*t);
+      if (!type) return Status::error("field 'type': unknown type '" + std::string(t->substr(0, 40)) + "'");
       ev.type = *type;
     }
   }
 
-  auto text = text_value(r, Field::kText, false);
-  if (!text) return text.status();
-  ev.text = text->value_or(std::string_view());
+  std::optional<std::string_view> text;
+  if (!text_value(r, Field::kText, false, text, &c)) return text_error(r, Field::kText);
+  ev.text = text.value_or(std::string_view());
+  if (c || !text) clean |= EventView::kCleanText;
 
   bool have_urls, have_tags, have_mentions, have_media;
+  bool clean_urls, clean_tags, clean_mentions, clean_media;
   Status st;
-  if (!(st = list_value(r, Field::kUrls, ev.urls, have_urls, 0))) return st;
-  if (!(st = list_value(r, Field::kHashtags, ev.hashtags, have_tags, '#'))) return st;
-  if (!(st = list_value(r, Field::kMentions, ev.mentions, have_mentions, '@'))) return st;
-  if (!(st = list_value(r, Field::kMedia, ev.media, have_media, 0))) return st;
-  if ((!have_urls || !have_tags || !have_mentions) && !ev.text.empty())
+  if (!(st = list_value(r, Field::kUrls, ev.urls, have_urls, 0, clean_urls))) return st;
+  if (!(st = list_value(r, Field::kHashtags, ev.hashtags, have_tags, '#', clean_tags))) return st;
+  if (!(st = list_value(r, Field::kMentions, ev.mentions, have_mentions, '@', clean_mentions))) return st;
+  if (!(st = list_value(r, Field::kMedia, ev.media, have_media, 0, clean_media))) return st;
+  if ((!have_urls || !have_tags || !have_mentions) && !ev.text.empty()) {
     find_entities(ev.text, have_tags ? nullptr : &ev.hashtags, have_mentions ? nullptr : &ev.mentions,
                   have_urls ? nullptr : &ev.urls);
+    // Entities found in the text are pieces of it: as clean as the text is.
+    bool text_clean = clean & EventView::kCleanText;
+    if (!have_urls) clean_urls = text_clean;
+    if (!have_tags) clean_tags = text_clean;
+    if (!have_mentions) clean_mentions = text_clean;
+  }
+  if (clean_urls) clean |= EventView::kCleanUrls;
+  if (clean_tags) clean |= EventView::kCleanHashtags;
+  if (clean_mentions) clean |= EventView::kCleanMentions;
+  if (clean_media) clean |= EventView::kCleanMedia;
 
   struct OptText {
     Field f;
     std::optional<std::string_view>* out;
+    uint16_t bit;
   };
-  for (OptText o : {OptText{Field::kParent, &ev.parent}, OptText{Field::kLang, &ev.lang},
-                    OptText{Field::kAudience, &ev.audience}, OptText{Field::kPlatform, &ev.platform}}) {
-    auto v = text_value(r, o.f, true);
-    if (!v) return v.status();
-    *o.out = *v;
+  for (OptText o : {OptText{Field::kParent, &ev.parent, EventView::kCleanParent},
+                    OptText{Field::kLang, &ev.lang, EventView::kCleanLang},
+                    OptText{Field::kAudience, &ev.audience, EventView::kCleanAudience},
+                    OptText{Field::kPlatform, &ev.platform, EventView::kCleanPlatform}}) {
+    if (!text_value(r, o.f, true, *o.out, &c)) return text_error(r, o.f);
+    if (c) clean |= o.bit;
   }
-  if (!ev.platform && map_.platform) ev.platform = *map_.platform;
-  auto views = count_value(r, Field::kViews);
-  if (!views) return views.status();
-  ev.views = *views;
-  auto likes = count_value(r, Field::kLikes);
-  if (!likes) return likes.status();
-  ev.likes = *likes;
+  if (!ev.platform && map_.platform) {
+    ev.platform = *map_.platform;
+    clean &= ~EventView::kCleanPlatform;
+  }
+  if (!count_value(r, Field::kViews, ev.views)) return count_error(Field::kViews);
+  if (!count_value(r, Field::kLikes, ev.likes)) return count_error(Field::kLikes);
   ev.extra = r.extra;
+  ev.clean = clean;
   return {};
 }
 
@@ -240,10 +293,10 @@ Result<bool> RecordBuilder::build_profile(const RawRecord& r, Account& a) {
   };
   for (OptText o : {OptText{Field::kHandle, &a.handle}, OptText{Field::kName, &a.name},
                     OptText{Field::kCountry, &a.country}, OptText{Field::kStateAffiliated, &a.state_affiliated}}) {
-    auto v = text_value(r, o.f, false);
-    if (!v) return v.status();
-    if (*v) {
-      *o.out = std::string(**v);
+    std::optional<std::string_view> v;
+    if (!text_value(r, o.f, false, v)) return text_error(r, o.f);
+    if (v) {
+      *o.out = std::string(*v);
       any = true;
     }
   }
@@ -254,9 +307,9 @@ Result<bool> RecordBuilder::build_profile(const RawRecord& r, Account& a) {
     any = true;
   }
   for (auto [f, out] : {std::pair{Field::kFollowers, &a.followers}, std::pair{Field::kFollowing, &a.following}}) {
-    auto v = count_value(r, f);
-    if (!v) return v.status();
-    if (*v) {
+    std::optional<int64_t> v;
+    if (!count_value(r, f, v)) return count_error(f);
+    if (v) {
       *out = *v;
       any = true;
     }
@@ -271,9 +324,9 @@ Result<bool> RecordBuilder::build_profile(const RawRecord& r, Account& a) {
 }
 
 std::optional<std::string> RecordBuilder::profile_id(const RawRecord& r) {
-  auto v = text_value(r, Field::kProfileId, true);
-  if (!v || !*v) return std::nullopt;
-  return std::string(**v);
+  std::optional<std::string_view> v;
+  if (!text_value(r, Field::kProfileId, true, v) || !v) return std::nullopt;
+  return std::string(*v);
 }
 
 }  // namespace chorus

@@ -33,9 +33,17 @@ class RecordBuilder {
   // The first alternative that holds a value (null and "" only when no other
   // does). For a scalar field an empty "*"/"[k=v]" match holds no value either.
   const SlotValue* pick(const RawRecord& r, Field f, bool scalar = false) const;
-  Result<std::optional<std::string_view>> text_value(const RawRecord& r, Field f, bool allow_number);
-  Status list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found, char strip);
-  Result<std::optional<int64_t>> count_value(const RawRecord& r, Field f);
+  // The getters below run for every field of every event, so they report a
+  // wrong type by returning false and leave the message, with its string
+  // building, to the *_error functions called on that path only.
+  // A text field: `out` is nullopt when absent; `clean` as in SlotValue.
+  bool text_value(const RawRecord& r, Field f, bool allow_number, std::optional<std::string_view>& out,
+                  bool* clean = nullptr) const;
+  Status text_error(const RawRecord& r, Field f) const;
+  Status list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found, char strip,
+                    bool& clean);
+  bool count_value(const RawRecord& r, Field f, std::optional<int64_t>& out) const;
+  Status count_error(Field f) const;
   Result<std::optional<Micros>> time_value(const RawRecord& r, Field f);
   Result<std::optional<bool>> bool_value(const RawRecord& r, Field f);
   bool truthy(const SlotValue* v) const;
