@@ -316,7 +316,11 @@ if want 4; then
     printf '%-44s %9s %9s %9s %9s\n' case N seconds "RSS MiB" "RSS - M"
     declare -A r4
     for c in accounts pair; do
-        for n in 1000000 2000000; do
+        # The account table is charged against --memory: 2 M accounts (~160 MiB with their growth) do not fit in 64M
+        # (chorus-join says to raise --memory), so the accounts case stops at 500 k.
+        sizes="1000000 2000000"
+        [[ $c == accounts ]] && sizes="250000 500000"
+        for n in $sizes; do
             if [[ $c == accounts ]]; then
                 # N accounts, one mark each, each on its own key: no co-action at all.
                 feed=("${feed_pin[@]}" awk -v n="$n" 'BEGIN { for (i = 0; i < n; i++)
@@ -337,9 +341,9 @@ if want 4; then
             printf '%-44s %9s %9s %9s %9s\n' "$label" "$n" "$seconds" "$(mib "$rss_kb")" "$over"
         done
     done
-    if [[ -n ${r4[accounts1000000]} && -n ${r4[pair1000000]} ]]; then
-        awk -v a1="${r4[accounts1000000]}" -v a2="${r4[accounts2000000]}" -v p1="${r4[pair1000000]}" -v p2="${r4[pair2000000]}" 'BEGIN {
-            printf "beyond --memory: %.0f bytes per distinct account (16-byte names), %.0f bytes per co-action of one pair\n",
-                (a2 - a1) * 1024 / 1e6, (p2 - p1) * 1024 / 1e6 }'
+    if [[ -n ${r4[accounts250000]} && -n ${r4[pair1000000]} ]]; then
+        awk -v a1="${r4[accounts250000]}" -v a2="${r4[accounts500000]}" -v p1="${r4[pair1000000]}" -v p2="${r4[pair2000000]}" 'BEGIN {
+            printf "RSS growth: %.0f bytes per distinct account (charged against --memory), %.0f bytes per co-action of one pair\n",
+                (a2 - a1) * 1024 / 2.5e5, (p2 - p1) * 1024 / 1e6 }'
     fi
 fi

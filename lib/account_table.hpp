@@ -6,6 +6,7 @@
 // the caller can count it against its budget. Not thread-safe.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -25,6 +26,10 @@ class AccountTable {
     return std::string_view(names_).substr(begin, ends_[id] - begin);
   }
   size_t size() const { return ends_.size(); }
+  // The largest of its three buffers (each grows by doubling).
+  size_t largest_part_bytes() const {
+    return std::max({names_.capacity(), ends_.capacity() * sizeof(uint64_t), slots_.capacity() * sizeof(uint32_t)});
+  }
   size_t memory_bytes() const {
     return names_.capacity() + ends_.capacity() * sizeof(uint64_t) + slots_.capacity() * sizeof(uint32_t);
   }

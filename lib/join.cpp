@@ -131,7 +131,11 @@ uint32_t Joiner::account_id(std::string_view name) {
 // The account table grows with the input and shares --memory with the
 // sorters: their budgets shrink as it grows, so the whole stays within it.
 void Joiner::charge_tables() {
-  const size_t tables = accounts_.memory_bytes() + account_marks_.capacity() * sizeof(uint64_t);
+  // Their bytes, and the largest one once more: a vector that grows holds its
+  // old copy and its new one for a moment.
+  const size_t marks_bytes = account_marks_.capacity() * sizeof(uint64_t);
+  const size_t tables =
+      accounts_.memory_bytes() + marks_bytes + std::max(accounts_.largest_part_bytes(), marks_bytes);
   const size_t floor = 4 * ExternalSorter::kMemoryFloor;
   if (tables + floor > opt_.memory) {
     if (pending_.ok())
