@@ -91,42 +91,27 @@ int main(int argc, char** argv) {
   fp.labels = !labels_path.empty();
   if (Status st = validate(fp); !st) cli.usage_error(st.message());
   if (common.inputs.empty()) common.inputs.push_back("-");
-  for (const auto& path : common.inputs)
-    for (const std::string* o : {&common.output, &labels_path})
-      if (!o->empty() && same_file(path, *o)) {
-        diag.error(*o + ": output file is also an input");
-        return kExitUsageError;
-      }
-
   ParseOptions opt;
   opt.map = *preset("canonical");
   opt.max_line = *line_limit;
-  auto out = OutputStream::open(common.output);
-  if (!out) {
-    diag.error(out.status().message());
+  auto outs = open_outputs({common.output, labels_path}, common.inputs);
+  if (!outs) {
+    diag.error(outs.status().message());
     return kExitUsageError;
   }
-  std::unique_ptr<OutputStream> labels;
-  if (fp.labels) {
-    auto l = OutputStream::open(labels_path);
-    if (!l) {
-      diag.error(l.status().message());
-      return kExitUsageError;
-    }
-    labels = std::move(*l);
-    (*labels).write(format_stream_header("labels", 1, "{}"));
-  }
+  std::unique_ptr<OutputStream> out = std::move((*outs)[0]), labels = std::move((*outs)[1]);
+  if (labels) labels->write(format_stream_header("labels", 1, "{}"));
   Fingerprinter fingerprinter(fp, labels.get());
-  (*out)->write(format_stream_header("marks", 1, fingerprinter.parameters_json()));
+  out->write(format_stream_header("marks", 1, fingerprinter.parameters_json()));
 
   Progress progress(diag, progress_wanted(common), "events");
   BadRecordPolicy policy{strict, max_errors};
   EventParser parser(
-      std::move(opt), **out, report_bad_records(diag, policy),
+      std::move(opt), *out, report_bad_records(diag, policy),
       [&](const ParseStats& s) { progress.update_block(s.records, s.bytes); }, &fingerprinter);
   int status = parse_inputs(parser, common.inputs, diag);
   progress.finish();
-  for (OutputStream* o : {out->get(), labels.get()}) {
+  for (OutputStream* o : {out.get(), labels.get()}) {
     if (!o) continue;
     if (Status st = o->close(); !st) {
       diag.error(st.message());

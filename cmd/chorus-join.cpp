@@ -100,27 +100,13 @@ int main(int argc, char** argv) {
   if (partial && !evidence_path.empty()) cli.usage_error("--evidence goes with the --merge that makes the edges, not --partial");
   if (merge && opt.sorted) cli.usage_error("--sorted is for marks; --merge reads partial streams");
   if (common.inputs.empty()) common.inputs.push_back("-");
-  for (const auto& path : common.inputs)
-    for (const std::string* o : {&common.output, &evidence_path})
-      if (!o->empty() && same_file(path, *o)) {
-        diag.error(*o + ": output file is also an input");
-        return kExitUsageError;
-      }
 
-  auto out = OutputStream::open(common.output);
-  if (!out) {
-    diag.error(out.status().message());
+  auto outs = open_outputs({common.output, evidence_path}, common.inputs);
+  if (!outs) {
+    diag.error(outs.status().message());
     return kExitUsageError;
   }
-  std::unique_ptr<OutputStream> evidence;
-  if (!evidence_path.empty()) {
-    auto e = OutputStream::open(evidence_path);
-    if (!e) {
-      diag.error(e.status().message());
-      return kExitUsageError;
-    }
-    evidence = std::move(*e);
-  }
+  std::unique_ptr<OutputStream> out = std::move((*outs)[0]), evidence = std::move((*outs)[1]);
   int64_t bad = 0;
   Joiner joiner(opt, [&](const std::string& file, uint64_t line, const std::string& message) {
     diag.error_at(file, line, message);
@@ -144,12 +130,12 @@ int main(int argc, char** argv) {
     diag.note("stopped after " + std::to_string(bad) + " bad lines; no edges written");
     return kExitDataError;
   }
-  Status st = partial ? joiner.write_partial(**out) : joiner.write_edges(**out, evidence.get());
+  Status st = partial ? joiner.write_partial(*out) : joiner.write_edges(*out, evidence.get());
   if (!st) {
     diag.error(st.message());
     return joiner.data_error() ? kExitDataError : kExitUsageError;
   }
-  for (OutputStream* o : {out->get(), evidence.get()}) {
+  for (OutputStream* o : {out.get(), evidence.get()}) {
     if (!o) continue;
     if (Status c = o->close(); !c) {
       diag.error(c.message());

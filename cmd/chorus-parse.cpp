@@ -73,35 +73,21 @@ int main(int argc, char** argv) {
   opt.want_accounts = !accounts_out.empty();
   if (common.inputs.empty()) common.inputs.push_back("-");
 
-  for (const auto& path : common.inputs)
-    for (const std::string* o : {&common.output, &accounts_out})
-      if (!o->empty() && same_file(path, *o)) {
-        diag.error(*o + ": output file is also an input");
-        return kExitUsageError;
-      }
-  auto out = OutputStream::open(common.output);
-  if (!out) {
-    diag.error(out.status().message());
+  // Opened now, so a bad path fails before any work, not after it.
+  auto outs = open_outputs({common.output, accounts_out}, common.inputs);
+  if (!outs) {
+    diag.error(outs.status().message());
     return kExitUsageError;
   }
-  // Opened now, so a bad path fails before any work, not after it.
-  std::unique_ptr<OutputStream> accounts;
-  if (!accounts_out.empty()) {
-    auto acc = OutputStream::open(accounts_out);
-    if (!acc) {
-      diag.error(acc.status().message());
-      return kExitUsageError;
-    }
-    accounts = std::move(*acc);
-  }
+  std::unique_ptr<OutputStream> out = std::move((*outs)[0]), accounts = std::move((*outs)[1]);
   Progress progress(diag, progress_wanted(common));
   BadRecordPolicy policy{strict, max_errors};
-  EventParser parser(std::move(opt), **out, report_bad_records(diag, policy), [&](const ParseStats& s) {
+  EventParser parser(std::move(opt), *out, report_bad_records(diag, policy), [&](const ParseStats& s) {
     progress.update_block(s.records, s.bytes);
   });
   int status = parse_inputs(parser, common.inputs, diag);
   progress.finish();
-  if (Status st = (*out)->close(); !st) {
+  if (Status st = out->close(); !st) {
     diag.error(st.message());
     return kExitUsageError;
   }

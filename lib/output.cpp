@@ -153,4 +153,22 @@ bool same_file(const std::string& a, const std::string& b) {
   return ra == 0 && rb == 0 && S_ISREG(sa.st_mode) && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
+Result<std::vector<std::unique_ptr<OutputStream>>> open_outputs(const std::vector<std::string>& paths,
+                                                                const std::vector<std::string>& inputs) {
+  for (const auto& in : inputs)
+    for (const auto& out : paths)
+      if (!out.empty() && same_file(in, out)) return Status::error(out + ": output file is also an input");
+  std::vector<std::unique_ptr<OutputStream>> outs;
+  for (const auto& path : paths) {
+    if (path.empty()) {
+      outs.emplace_back();
+      continue;
+    }
+    auto o = OutputStream::open(path);
+    if (!o) return o.status();
+    outs.push_back(std::move(*o));
+  }
+  return outs;
+}
+
 }  // namespace chorus

@@ -9,6 +9,7 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "status.hpp"
@@ -80,5 +81,12 @@ void restore_sigpipe();
 // Whether two paths name the same existing file ("-" is standard input or
 // output: compared through descriptors 0 and 1). Used to refuse writing over an input.
 bool same_file(const std::string& a, const std::string& b);
+
+// A command's outputs: -o and its side files. Checks first that none of the
+// named outputs is one of the inputs ("FILE: output file is also an input"),
+// then opens each (an empty name: none, a null entry), so that a bad path
+// fails before any work.
+Result<std::vector<std::unique_ptr<OutputStream>>> open_outputs(const std::vector<std::string>& paths,
+                                                                const std::vector<std::string>& inputs);
 
 }  // namespace chorus
