@@ -507,7 +507,6 @@ class Joiner::PairEdge {
     offsets_.clear();
     big_ = false;
     sorters_.clear();
-    spilled_evidence_.clear();
   }
   const std::string& pair() const { return pair_; }
 
@@ -721,7 +720,6 @@ class Joiner::PairEdge {
   Micros first_ = INT64_MAX, last_ = INT64_MIN;
   bool big_ = false;
   std::vector<std::unique_ptr<ExternalSorter>> sorters_;
-  std::string spilled_evidence_;
 };
 
 Status Joiner::write_edges(OutputStream& edges, OutputStream* evidence) {
