@@ -319,28 +319,14 @@ Status Joiner::write_partial(OutputStream& out) {
   }
   if (participation_) {
     // Each event's marks in this shard: the merge needs them for min_participation.
-    if (Status st = participation_->finish(); !st) return st;
-    std::string group;
-    uint64_t marks = 0;
-    auto close_group = [&]() {
-      if (marks == 0) return;
-      line = "e\t" + std::string(accounts_.name(get_u32(group.data()))) + "\t" + group.substr(8) + "\t" + std::to_string(marks) + "\n";
-      out.write(line);
-    };
-    for (;;) {
-      auto r = participation_->next();
-      if (!r) return r.status();
-      if (!*r) break;
-      std::string_view fact = **r;
-      std::string_view head = fact.substr(0, fact.size() - 9);
-      if (head != group) {
-        close_group();
-        group.assign(head);
-        marks = 0;
-      }
-      if (fact[fact.size() - 9] == kFactMarks) marks += get_u64(fact.data() + fact.size() - 8);
-    }
-    close_group();
+    Status st = read_event_facts([](uint32_t, uint32_t) { return false; },
+                                 [&](uint32_t account, std::string_view event, uint64_t marks, bool) {
+                                   if (marks == 0) return;
+                                   line = "e\t" + std::string(accounts_.name(account)) + "\t" + std::string(event) +
+                                          "\t" + std::to_string(marks) + "\n";
+                                   out.write(line);
+                                 });
+    if (!st) return st;
   }
   if (Status st = coactions_->finish(); !st) return st;
   for (;;) {
@@ -449,16 +435,30 @@ Status Joiner::add_partial(InputStream& in) {
 // input rows of the account whose content is in a co-action: rows, so an event
 // with two marks counts twice).
 Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
-  kept.assign(accounts_.size(), 0);
-  if (Status st = participation_->finish(); !st) return st;
   const uint64_t n = opt_.min_participation;
   std::vector<uint64_t> counted(accounts_.size(), 0);
+  Status st = read_event_facts(
+      [&](uint32_t account, uint32_t other) { return account_marks_[account] >= n && account_marks_[other] >= n; },
+      [&](uint32_t account, std::string_view, uint64_t marks, bool took_part) {
+        if (took_part) counted[account] += marks;
+      });
+  if (!st) return st;
+  kept.assign(accounts_.size(), 0);
+  for (size_t i = 0; i < kept.size(); ++i) kept[i] = counted[i] >= n;
+  return {};
+}
+
+// The participation facts back, sorted, one (account, event) at a time: its
+// marks, and whether it took part in a co-action that `counts` accepts (given
+// the account and its partner). The sorter is spent after.
+Status Joiner::read_event_facts(const std::function<bool(uint32_t, uint32_t)>& counts,
+                                const std::function<void(uint32_t, std::string_view, uint64_t, bool)>& visit) {
+  if (Status st = participation_->finish(); !st) return st;
   std::string group;  // account and event of the facts being read
   uint64_t marks = 0;
   bool took_part = false;
-  uint32_t account = 0;
   auto close_group = [&]() {
-    if (took_part) counted[account] += marks;
+    if (!group.empty()) visit(get_u32(group.data()), std::string_view(group).substr(8), marks, took_part);
   };
   for (;;) {
     auto r = participation_->next();
@@ -469,19 +469,14 @@ Status Joiner::compute_participation(std::vector<uint8_t>& kept) {
     if (head != group) {
       close_group();
       group.assign(head);
-      account = get_u32(fact.data());
       marks = 0;
       took_part = false;
     }
     const uint64_t payload = get_u64(fact.data() + fact.size() - 8);
-    if (fact[fact.size() - 9] == kFactMarks) {
-      marks += payload;
-    } else if (account_marks_[account] >= n && account_marks_[payload] >= n) {
-      took_part = true;
-    }
+    if (fact[fact.size() - 9] == kFactMarks) marks += payload;
+    else if (counts(get_u32(fact.data()), static_cast<uint32_t>(payload))) took_part = true;
   }
   close_group();
-  for (size_t i = 0; i < kept.size(); ++i) kept[i] = counted[i] >= n;
   participation_.reset();
   return {};
 }

@@ -112,6 +112,8 @@ class Joiner {
   std::string sweep_params_json() const;
   std::string edges_params_json() const;
   Status compute_participation(std::vector<uint8_t>& kept);
+  Status read_event_facts(const std::function<bool(uint32_t, uint32_t)>& counts,
+                          const std::function<void(uint32_t, std::string_view, uint64_t, bool)>& visit);
 
   JoinOptions opt_;
   LineErrorSink on_error_;
