@@ -15,6 +15,7 @@
 namespace chorus {
 
 using Micros = int64_t;
+inline constexpr Micros kMicrosPerSecond = 1000000;
 
 // Any of the text forms above; numeric strings are epoch seconds.
 Result<Micros> parse_timestamp(std::string_view text);
