@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "demo.hpp"
+#include "run.hpp"
 #include "exit_status.hpp"
 
 using namespace chorus;
@@ -22,7 +23,11 @@ const char* kUsage =
     "  parse    platform exports (JSON-lines, CSV) to canonical events\n"
     "  hash     canonical events to marks: one line per (event, fingerprint key)\n"
     "  join     marks to co-action edges between accounts, with their evidence\n"
+    "  cluster  edges to clusters: filters, significance, components or Leiden\n"
+    "  score    clusters to scored networks, with their reasons and evidence\n"
+    "  eval     networks against ground truth: precision, recall, F1, adjusted Rand index\n"
     "  gen      synthetic activity with planted networks, and its ground truth\n"
+    "  run      the whole pipeline on a file, into one directory\n"
     "  demo     generate a data set, run the pipeline on it, print what was found\n\n"
     "'chorus COMMAND --help' shows a command's options; man chorus(1) the whole toolkit.\n";
 
@@ -51,6 +56,7 @@ int main(int argc, char** argv) {
     return std::fflush(stdout) == 0 ? kExitSuccess : kExitUsageError;
   }
   if (cmd == "demo") return run_demo(argc - 1, argv + 1, self_dir());
+  if (cmd == "run") return run_command(argc - 1, argv + 1, self_dir());
   if (cmd.empty() || cmd[0] == '-' || cmd.find('/') != std::string::npos) {
     std::fprintf(stderr, "chorus: unknown command '%s'\nTry 'chorus --help' for more information.\n", cmd.c_str());
     return kExitUsageError;

@@ -1,8 +1,6 @@
 #include "demo.hpp"
 
 #include <simdjson.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -19,34 +17,12 @@
 #include "exit_status.hpp"
 #include "input.hpp"
 #include "progress.hpp"
+#include "run.hpp"
 #include "timestamp.hpp"
 
-extern char** environ;
 
 namespace chorus {
 namespace {
-
-struct Stage {
-  std::string name;
-  double seconds = 0;
-};
-
-// Runs bin_dir/prog with args; returns its exit status (or -1 when it could not start).
-int run(const std::string& bin_dir, const std::string& prog, std::vector<std::string> args, double& seconds) {
-  std::string path = bin_dir + "/" + prog;
-  std::vector<char*> argv;
-  argv.push_back(const_cast<char*>(prog.c_str()));
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  auto t0 = std::chrono::steady_clock::now();
-  pid_t pid;
-  if (posix_spawn(&pid, path.c_str(), nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  while (waitpid(pid, &status, 0) < 0) {
-  }
-  seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-}
 
 // What the parsed events hold: counts by type and platform, accounts, span, top hashtags.
 struct EventSummary {
@@ -92,56 +68,6 @@ Status summarise(const std::string& path, EventSummary& s) {
         }
       }
     }
-  }
-  return {};
-}
-
-// What chorus-hash and chorus-join made: marks by kind, edges, and how the
-// accounts of repeated edges (3 or more distinct keys) split between planted
-// networks (truth.csv, which names accounts without their platform) and others.
-struct MarkSummary {
-  uint64_t marks = 0, edges = 0, repeated_edges = 0, repeated_planted = 0, repeated_other = 0;
-  std::map<std::string, uint64_t> marks_by_kind;
-};
-
-Status summarise_marks(const std::string& marks_path, const std::string& edges_path,
-                       const std::map<std::string, std::string>& network_of, MarkSummary& m) {
-  auto marks = read_all(marks_path);
-  if (!marks) return marks.status();
-  for (size_t pos = 0; pos < marks->size();) {
-    size_t nl = marks->find('\n', pos);
-    if (nl == std::string::npos) nl = marks->size();
-    if ((*marks)[pos] != '#') {
-      ++m.marks;
-      ++m.marks_by_kind[marks->substr(pos, marks->find(':', pos) - pos)];
-    }
-    pos = nl + 1;
-  }
-  auto edges = read_all(edges_path);
-  if (!edges) return edges.status();
-  std::set<std::string> accounts;
-  for (size_t pos = 0; pos < edges->size();) {
-    size_t nl = edges->find('\n', pos);
-    if (nl == std::string::npos) nl = edges->size();
-    std::string line = edges->substr(pos, nl - pos);
-    pos = nl + 1;
-    if (line.empty() || line[0] == '#') continue;
-    ++m.edges;
-    std::vector<std::string> f;
-    for (size_t a = 0;;) {
-      size_t t = line.find('\t', a);
-      f.push_back(line.substr(a, t == std::string::npos ? std::string::npos : t - a));
-      if (t == std::string::npos) break;
-      a = t + 1;
-    }
-    if (f.size() < 5 || std::stoull(f[4]) < 3) continue;
-    ++m.repeated_edges;
-    accounts.insert(f[0]);
-    accounts.insert(f[1]);
-  }
-  for (const auto& a : accounts) {
-    std::string bare = a.substr(a.find(':') + 1);  // "platform:account"
-    ++(network_of.count(bare) ? m.repeated_planted : m.repeated_other);
   }
   return {};
 }
@@ -210,42 +136,27 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   std::printf("chorus demo: generating %s events (seed %llu) in %s\n", commas(*n).c_str(),
               static_cast<unsigned long long>(seed), dir.c_str());
   std::fflush(stdout);
-  int st = run(bin_dir, "chorus-gen",
-               {"--events", std::to_string(*n), "--seed", std::to_string(seed), "-o", dir + "/generated.jsonl",
-                "--accounts-out", dir + "/accounts.jsonl", "--truth-out", dir + "/truth.csv", "--quiet"},
-               secs);
+  int st = run_stage(bin_dir, "chorus-gen",
+                     {"--events", std::to_string(*n), "--seed", std::to_string(seed), "-o", dir + "/generated.jsonl",
+                      "--accounts-out", dir + "/accounts.jsonl", "--truth-out", dir + "/truth.csv", "--quiet"},
+                     secs);
   if (st != 0) {
     std::fprintf(stderr, "chorus demo: chorus-gen failed (status %d)\n", st);
     cleanup();
     return kExitUsageError;
   }
   stages.push_back({"chorus-gen", secs});
-  st = run(bin_dir, "chorus-parse",
-           {dir + "/generated.jsonl", "-o", dir + "/events.jsonl", "--accounts-out", dir + "/profiles.jsonl"}, secs);
-  if (st != 0) {
-    std::fprintf(stderr, "chorus demo: chorus-parse failed (status %d)\n", st);
+  // chorus run's defaults, with the generator's account profiles.
+  PipelineOptions popt;
+  popt.inputs = {dir + "/generated.jsonl"};
+  popt.accounts = dir + "/accounts.jsonl";
+  popt.dir = dir;
+  popt.quiet = true;
+  PipelineCounts counts;
+  if (int rst = run_pipeline(bin_dir, popt, stages, counts)) {
     cleanup();
-    return kExitUsageError;
+    return rst;
   }
-  stages.push_back({"chorus-parse", secs});
-  st = run(bin_dir, "chorus-hash",
-           {dir + "/events.jsonl", "-o", dir + "/marks.tsv", "--labels", dir + "/labels.tsv", "--quiet"}, secs);
-  if (st != 0) {
-    std::fprintf(stderr, "chorus demo: chorus-hash failed (status %d)\n", st);
-    cleanup();
-    return kExitUsageError;
-  }
-  stages.push_back({"chorus-hash", secs});
-  // An hour: paraphrased copies come hours apart, copies and shares within minutes.
-  st = run(bin_dir, "chorus-join",
-           {dir + "/marks.tsv", "--window", "1h", "-o", dir + "/edges.tsv", "--evidence", dir + "/evidence.tsv", "--quiet"},
-           secs);
-  if (st != 0) {
-    std::fprintf(stderr, "chorus demo: chorus-join failed (status %d)\n", st);
-    cleanup();
-    return kExitUsageError;
-  }
-  stages.push_back({"chorus-join", secs});
 
   EventSummary s;
   if (Status e = summarise(dir + "/events.jsonl", s); !e) {
@@ -292,21 +203,20 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   for (const auto& stage : stages)
     std::printf("  %-14s %7.2f s  %10s events/s\n", stage.name.c_str(), stage.seconds,
                 human_count(stage.seconds > 0 ? static_cast<double>(s.events) / stage.seconds : 0).c_str());
-  MarkSummary m;
-  if (Status e = summarise_marks(dir + "/marks.tsv", dir + "/edges.tsv", network_of, m); !e) {
-    std::fprintf(stderr, "chorus demo: %s\n", e.message().c_str());
+  PipelineCounts again;
+  std::string found = summarise_networks(dir + "/networks.jsonl", again, 20);
+  std::printf("\nNetworks    %s found: %s coordinated (%s accounts), %s to review, %s benign\n",
+              commas(counts.networks).c_str(), commas(counts.coordinated).c_str(),
+              commas(counts.accounts_coordinated).c_str(), commas(counts.review).c_str(), commas(counts.benign).c_str());
+  std::fputs(found.c_str(), stdout);
+  std::printf("\nAgainst the ground truth (chorus-eval):\n");
+  std::fflush(stdout);
+  st = run_stage(bin_dir, "chorus-eval", {"--truth", dir + "/truth.csv", dir + "/networks.jsonl"}, secs);
+  if (st != 0) {
+    std::fprintf(stderr, "chorus demo: chorus-eval failed (status %d)\n", st);
     cleanup();
     return kExitUsageError;
   }
-  std::string kinds;
-  for (const auto& [k, v] : m.marks_by_kind) append_listing(kinds, k, v);
-  std::printf("\nMarks       %s (%s)\n", commas(m.marks).c_str(), kinds.c_str());
-  std::printf("Edges       %s account pairs co-acted within an hour; %s of them on 3 or more distinct keys\n",
-              commas(m.edges).c_str(), commas(m.repeated_edges).c_str());
-  std::printf("            accounts in those repeated edges: %s planted (of %s), %s others\n",
-              commas(m.repeated_planted).c_str(), commas(network_of.size()).c_str(), commas(m.repeated_other).c_str());
-  std::printf("\nNext stages of the pipeline (cluster, score, report) are not built yet;\n"
-              "edges.tsv, evidence.tsv, labels.tsv and truth.csv are their input.\n");
   if (!temporary || keep) std::printf("Files kept in %s\n", dir.c_str());
   cleanup();
   return std::fflush(stdout) == 0 ? kExitSuccess : kExitUsageError;
