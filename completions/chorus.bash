@@ -1,13 +1,13 @@
 # bash completion for chorus(1) and its commands                -*- shell-script -*-
 #
 # Install as .../bash-completion/completions/chorus, with chorus-parse,
-# chorus-hash, chorus-join and chorus-gen as links to it (bash-completion
-# loads a file by command name), or source it from ~/.bashrc.
+# chorus-hash, chorus-join, chorus-gen and chorus-eval as links to it
+# (bash-completion loads a file by command name), or source it from ~/.bashrc.
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join gen demo'
+_chorus_commands='parse hash join gen eval demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -106,6 +106,16 @@ _chorus_command() {
         -n | --events | --accounts | --networks | --network-size | --seed | --start | --days) return ;;
         esac
         ;;
+    eval)
+        flags='-h --help --version -o --output --progress -q --quiet --truth --verdict --format --json --strict --max-errors --max-line'
+        inputs=1
+        case $prev in
+        --verdict) _chorus_words "$cur" 'coordinated review any'; return ;;
+        --format) _chorus_words "$cur" 'table json'; return ;;
+        -o | --output | --truth | --json) _chorus_files "$cur"; return ;;
+        --max-errors | --max-line) return ;;
+        esac
+        ;;
     demo)
         flags='-h --help --version -n --events --seed --dir --keep'
         case $prev in
@@ -144,4 +154,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-gen
+complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-gen chorus-eval

@@ -1,7 +1,7 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
 # directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish,
-# chorus-join.fish and chorus-gen.fish as links to it (fish loads a file by
-# command name).
+# chorus-join.fish, chorus-gen.fish and chorus-eval.fish as links to it (fish
+# loads a file by command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
@@ -21,8 +21,9 @@ complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-
 complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to marks, their fingerprint keys'
 complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges between accounts, with their evidence'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
+complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash join gen' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join gen eval' -a '(__chorus_complete_command)'
 
 # chorus demo (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
@@ -119,3 +120,17 @@ complete -c chorus-gen -l campaigns-out -r -F -d 'Write the event-level ground t
 complete -c chorus-gen -s o -l output -r -F -d 'Write the events to FILE (zstd if it ends in .zst)'
 complete -c chorus-gen -l progress -d 'Show a progress line even when standard error is not a terminal'
 complete -c chorus-gen -s q -l quiet -d 'No progress line and no summary'
+
+# chorus-eval
+complete -c chorus-eval -s h -l help -d 'Print the options and exit'
+complete -c chorus-eval -l version -d 'Print the version and exit'
+complete -c chorus-eval -s o -l output -r -F -d 'Write the report to FILE (zstd if it ends in .zst)'
+complete -c chorus-eval -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-eval -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-eval -l truth -r -F -d 'Ground truth: CSV account,network,tactic'
+complete -c chorus-eval -l verdict -x -a 'coordinated review any' -d 'Networks counted as flagged'
+complete -c chorus-eval -l format -x -a 'table json' -d 'Output format'
+complete -c chorus-eval -l json -r -F -d 'Also write the JSON line to FILE'
+complete -c chorus-eval -l strict -d 'Stop at the first bad line'
+complete -c chorus-eval -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-eval -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
