@@ -167,10 +167,17 @@ void Clusterer::filter() {
       if (e.kept) w.push_back(e.weight);
     if (!w.empty()) {
       std::sort(w.begin(), w.end());
-      // R's quantile(type = 7), as CooRTweet takes it.
-      const double h = static_cast<double>(w.size() - 1) * *opt_.quantile;
-      const size_t lo = static_cast<size_t>(std::floor(h)), hi = std::min(lo + 1, w.size() - 1);
-      const double t = static_cast<double>(w[lo]) + (h - static_cast<double>(lo)) * static_cast<double>(w[hi] - w[lo]);
+      // R's quantile(type = 7), as CooRTweet takes it, with R's own
+      // arithmetic (stats::quantile.default): index = 1 + (n - 1) q, 1-based;
+      // the lower value alone unless the index has a fraction and the two
+      // values differ. (Computing (n - 1) q first can differ in the last bit:
+      // 25 * 0.28 is 7.000000000000001, 1 + 25 * 0.28 is 8.)
+      const double index = 1.0 + static_cast<double>(w.size() - 1) * *opt_.quantile;
+      const size_t lo = static_cast<size_t>(std::floor(index)), hi = static_cast<size_t>(std::ceil(index));
+      double t = static_cast<double>(w[lo - 1]);
+      const double h = index - static_cast<double>(lo);
+      if (index > static_cast<double>(lo) && w[std::min(hi, w.size()) - 1] != w[lo - 1])
+        t = (1 - h) * static_cast<double>(w[lo - 1]) + h * static_cast<double>(w[hi - 1]);
       stats_.threshold = t;
       uint64_t gt = 0, ge = 0, ties = 0;
       for (uint64_t x : w) {
@@ -289,20 +296,38 @@ Status Clusterer::run_null_model() {
   for (uint32_t i = 0; i < accounts_.size(); ++i) hashes[i] = account_hash(accounts_.name(i));
   NullParams first_look = p;
   first_look.rounds = 0;
-  for (Edge& e : edges_) {
+  std::vector<size_t> tested;
+  for (size_t i = 0; i < edges_.size(); ++i) {
+    Edge& e = edges_[i];
     if (!e.kept) continue;
     NullResult r = null_test(first_look, hashes[e.a], marks_[e.a], hashes[e.b], marks_[e.b]);
     if (r.observed == 0)
       return data_error("the marks have no co-action of " + std::string(accounts_.name(e.a)) + " and " +
                         std::string(accounts_.name(e.b)) + ": give --marks the marks the edges were joined from");
-    // Popularity, both ways round; then, only for what passes, the shift.
+    // Popularity, both ways round.
     const double ea = loads[e.a].expected(distinct[e.b], total);
     const double eb = loads[e.b].expected(distinct[e.a], total);
     const double pa = poisson_upper_tail(r.a_events, ea), pb = poisson_upper_tail(r.b_events, eb);
     e.expected = pa >= pb ? ea : eb;
     e.p_value = std::max(pa, pb);
+    tested.push_back(i);
+  }
+  // Many edges are tested at once: Benjamini-Hochberg's adjusted p-values
+  // (q-values) keep the expected share of false discoveries at alpha.
+  std::stable_sort(tested.begin(), tested.end(), [&](size_t x, size_t y) { return edges_[x].p_value < edges_[y].p_value; });
+  const double m = static_cast<double>(tested.size());
+  double running = 1;
+  for (size_t k = tested.size(); k-- > 0;) {
+    Edge& e = edges_[tested[k]];
+    running = std::min(running, e.p_value * m / static_cast<double>(k + 1));
+    e.p_value = running;
+  }
+  // Then, only for what passes, the shift (its p-value is per edge: it
+  // cannot go below 1 / (rounds + 1), so it confirms rather than discovers).
+  for (size_t i : tested) {
+    Edge& e = edges_[i];
     if (e.p_value <= *opt_.alpha) {
-      r = null_test(p, hashes[e.a], marks_[e.a], hashes[e.b], marks_[e.b]);
+      NullResult r = null_test(p, hashes[e.a], marks_[e.a], hashes[e.b], marks_[e.b]);
       e.p_value = std::max(e.p_value, r.p_value);
     }
     if (e.p_value > *opt_.alpha) {
@@ -509,14 +534,13 @@ Status Clusterer::write(OutputStream& out) const {
   h += ",\"alpha\":" + (opt_.alpha ? decimal(*opt_.alpha, 6) : "null");
   if (opt_.alpha) {
     h += ",\"rounds\":" + std::to_string(opt_.null.rounds);
-    h += ",\"seed\":" + std::to_string(opt_.null.seed);
     h += ",\"max_shift\":" + decimal(static_cast<double>(opt_.null.max_shift) / 1e6, 6);
   }
   h += std::string(",\"method\":\"") + (opt_.method == ClusterMethod::kLeiden ? "leiden" : "components") + "\"";
   if (opt_.method == ClusterMethod::kLeiden) {
     h += ",\"resolution\":" + decimal(opt_.resolution, 6);
-    h += ",\"leiden_seed\":" + std::to_string(opt_.seed);
   }
+  if (opt_.alpha || opt_.method == ClusterMethod::kLeiden) h += ",\"seed\":" + std::to_string(opt_.seed);
   if (!opt_.seeds.empty()) {
     h += ",\"seeds\":" + std::to_string(opt_.seeds.size());
     h += ",\"hops\":" + std::to_string(opt_.hops);
