@@ -3,7 +3,8 @@
 # example data ($CHORUS_DATA/coortweet-russian-coord/events.jsonl: 35,125 retweets). The marks are
 # made here with jq, independently of chorus: key "share:" + parent, ts, account, and as event id
 # source_content_id (CooRTweet's content_id; see the data set's README). The references are brute
-# forces written below in Python (standard library only), every pair of rows of an object, O(n²):
+# forces in Python (standard library only; coortweet_ref.py, next to this script), every pair of
+# rows of an object, O(n²):
 #
 #   (a) -w 10 --min-participation 2: the evidence is exactly CooRTweet's detect_groups result —
 #       447 co-actions, the number CooRTweet itself gives (README) — row for row.
@@ -50,54 +51,9 @@ fail() {
   failures=$((failures + 1))
 }
 
-# The references. Input: the jq marks (key, ts, account, content_id). Output, sorted by the caller:
-#   detect WINDOW MIN_PARTICIPATION   co-actions "a b key ts_a ts_b content_a content_b", a < b
-#   co_retweet WINDOW                 directed weights "u1 u2 weight"
-cat >"$tmp/brute.py" <<'EOF'
-import collections, sys
-
-mode, window, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-rows = []
-for line in open(path, encoding="utf-8"):
-    obj, ts, account, content = line.rstrip("\n").split("\t")
-    rows.append((obj, int(ts), account, content))
-
-def by_object(rs):
-    groups = collections.defaultdict(list)
-    for r in rs:
-        groups[r[0]].append(r)
-    return groups.values()
-
-if mode == "detect":
-    min_participation = int(sys.argv[4])
-    n = collections.Counter(r[2] for r in rows)
-    x = [r for r in rows if n[r[2]] >= min_participation]
-    result = []
-    for g in by_object(x):
-        for i in range(len(g)):
-            for j in range(i + 1, len(g)):
-                p, q = g[i], g[j]
-                if abs(p[1] - q[1]) <= window and p[3] != q[3] and p[2] != q[2]:
-                    result.append((p, q))
-    in_result = {p[3] for p, _ in result} | {q[3] for _, q in result}
-    x = [r for r in x if r[3] in in_result]
-    counted = collections.Counter(r[2] for r in x)
-    kept_content = {r[3] for r in x if counted[r[2]] >= min_participation}
-    for p, q in result:
-        if p[3] in kept_content or q[3] in kept_content:
-            if p[2] > q[2]:
-                p, q = q, p
-            print("\t".join([p[2], q[2], p[0], str(p[1]), str(q[1]), p[3], q[3]]))
-elif mode == "co_retweet":
-    messages = collections.defaultdict(set)
-    for g in by_object(rows):
-        for p in g:
-            for q in g:
-                if p[2] != q[2] and abs(p[1] - q[1]) <= window:
-                    messages[(p[2], q[2])].add(p[3])
-    for (u1, u2), m in messages.items():
-        print(f"{u1}\t{u2}\t{len(m)}")
-EOF
+# The references (detect_groups, co_retweet) are in coortweet_ref.py, next to this script.
+brute=$(dirname "${BASH_SOURCE[0]}")/coortweet_ref.py
+[[ -f $brute ]] || { echo "FAIL: no $brute"; exit 1; }
 
 # The marks, by jq. Times are whole seconds in this data set (checked, as marks need them).
 jq -r '["share:" + .parent, (.ts | tostring), .account, .source_content_id] | @tsv' "$events" >"$tmp/marks.tsv" ||
@@ -124,7 +80,7 @@ run_join() {
 check_detect() {  # check_detect WINDOW [EXPECTED_COUNT]
   local w=$1 want=${2:-} name=detect$1
   run_join "$name" -w "$w" --min-participation 2
-  python3 "$tmp/brute.py" detect "$w" "$tmp/marks.tsv" 2 | sort >"$tmp/$name.want"
+  python3 "$brute" detect "$w" "$tmp/marks.tsv" 2 | sort >"$tmp/$name.want"
   local got ref edges pairs_ok
   got=$(wc -l <"$tmp/$name.ev")
   ref=$(wc -l <"$tmp/$name.want")
@@ -144,7 +100,7 @@ check_detect 60
 
 # (c): co_retweet, directed.
 run_join coretweet --weight own-events -w 60
-python3 "$tmp/brute.py" co_retweet 60 "$tmp/marks.tsv" | sort >"$tmp/coretweet.want"
+python3 "$brute" co_retweet 60 "$tmp/marks.tsv" | sort >"$tmp/coretweet.want"
 grep -v '^#' "$tmp/coretweet.edges" |
   awk -F'\t' -v OFS='\t' '{ if ($3 != $11 + $12) print "weight", $0; print $1, $2, $11; print $2, $1, $12 }' |
   sort >"$tmp/coretweet.got"
