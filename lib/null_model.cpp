@@ -81,28 +81,48 @@ NullResult null_test(const NullParams& p, uint64_t a_hash, const std::vector<Tim
   std::vector<SharedKey> keys;
   std::vector<Micros> ta, tb;
   std::vector<uint64_t> ea, eb;
-  for (size_t i = 0, j = 0; i < a.size() && j < b.size();) {
-    if (a[i].key < b[j].key) {
-      ++i;
-    } else if (b[j].key < a[i].key) {
-      ++j;
-    } else {
-      const uint64_t k = a[i].key;
-      SharedKey s;
-      s.a0 = static_cast<uint32_t>(ta.size());
-      for (; i < a.size() && a[i].key == k; ++i) {
-        ta.push_back(a[i].ts);
-        ea.push_back(a[i].event);
-      }
-      s.a1 = static_cast<uint32_t>(ta.size());
-      s.b0 = static_cast<uint32_t>(tb.size());
-      for (; j < b.size() && b[j].key == k; ++j) {
-        tb.push_back(b[j].ts);
-        eb.push_back(b[j].event);
-      }
-      s.b1 = static_cast<uint32_t>(tb.size());
-      keys.push_back(s);
+  // Walk the shorter list, and find its keys in the longer by galloping:
+  // a busy account (thousands of marks) with many edges costs its partners'
+  // marks times a logarithm, not its own marks, per edge.
+  auto gather = [](const std::vector<TimedKey>& v, size_t& i, uint64_t k, std::vector<Micros>& t, std::vector<uint64_t>& e) {
+    for (; i < v.size() && v[i].key == k; ++i) {
+      t.push_back(v[i].ts);
+      e.push_back(v[i].event);
     }
+  };
+  auto seek = [](const std::vector<TimedKey>& v, size_t from, uint64_t k) {
+    size_t step = 1, lo = from, hi = from;
+    while (hi < v.size() && v[hi].key < k) {
+      lo = hi + 1;
+      hi = from + step;
+      step *= 2;
+    }
+    hi = std::min(hi, v.size());
+    return static_cast<size_t>(std::lower_bound(v.begin() + static_cast<std::ptrdiff_t>(lo), v.begin() + static_cast<std::ptrdiff_t>(hi),
+                                                k, [](const TimedKey& x, uint64_t key) { return x.key < key; }) -
+                               v.begin());
+  };
+  const bool a_short = a.size() <= b.size();
+  const std::vector<TimedKey>& s_list = a_short ? a : b;
+  const std::vector<TimedKey>& l_list = a_short ? b : a;
+  for (size_t i = 0, j = 0; i < s_list.size() && j < l_list.size();) {
+    const uint64_t k = s_list[i].key;
+    j = seek(l_list, j, k);
+    if (j == l_list.size()) break;
+    if (l_list[j].key != k) {
+      while (i < s_list.size() && s_list[i].key == k) ++i;
+      continue;
+    }
+    SharedKey sk;
+    size_t& ia = a_short ? i : j;
+    size_t& ib = a_short ? j : i;
+    sk.a0 = static_cast<uint32_t>(ta.size());
+    gather(a, ia, k, ta, ea);
+    sk.a1 = static_cast<uint32_t>(ta.size());
+    sk.b0 = static_cast<uint32_t>(tb.size());
+    gather(b, ib, k, tb, eb);
+    sk.b1 = static_cast<uint32_t>(tb.size());
+    keys.push_back(sk);
   }
   NullResult r;
   // Co-actions, and the events of each side that took part in one.
