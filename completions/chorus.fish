@@ -1,6 +1,6 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
 # directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish,
-# chorus-join.fish, chorus-gen.fish and chorus-eval.fish as links to it (fish
+# chorus-join.fish, chorus-score.fish, chorus-gen.fish and chorus-eval.fish as links to it (fish
 # loads a file by command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
@@ -20,10 +20,11 @@ complete -c chorus -n __fish_use_subcommand -l version -d 'Print the version and
 complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-lines, CSV) to canonical events'
 complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to marks, their fingerprint keys'
 complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges between accounts, with their evidence'
+complete -c chorus -n __fish_use_subcommand -a score -d 'Clustered edges to scored networks, with a verdict and its reasons'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash join gen eval' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join score gen eval' -a '(__chorus_complete_command)'
 
 # chorus demo (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
@@ -134,3 +135,20 @@ complete -c chorus-eval -l json -r -F -d 'Also write the JSON line to FILE'
 complete -c chorus-eval -l strict -d 'Stop at the first bad line'
 complete -c chorus-eval -l max-errors -x -d 'Stop after more than N bad lines'
 complete -c chorus-eval -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
+
+# chorus-score
+complete -c chorus-score -s h -l help -d 'Print the options and exit'
+complete -c chorus-score -l version -d 'Print the version and exit'
+complete -c chorus-score -s o -l output -r -F -d 'Write the networks to FILE (zstd if it ends in .zst)'
+complete -c chorus-score -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-score -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-score -l evidence -r -F -d 'chorus-join\'s evidence: keys and events of each network'
+complete -c chorus-score -l labels -r -F -d 'chorus-hash\'s labels: a readable label for each top key'
+complete -c chorus-score -l accounts -r -F -d 'Account profiles (JSON lines)'
+complete -c chorus-score -l events -r -F -d 'Canonical events (JSON lines)'
+complete -c chorus-score -l top -x -d 'Top keys per network'
+complete -c chorus-score -l coordinated -x -d 'Score from which the verdict is coordinated'
+complete -c chorus-score -l review -x -d 'Score from which the verdict is review'
+complete -c chorus-score -l strict -d 'Stop at the first bad line'
+complete -c chorus-score -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-score -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
