@@ -309,7 +309,10 @@ Features compute_features(const Network& net, const ScoreOptions& opt) {
     dts.push_back(e.median_dt);
     if (e.expected) {
       f.expected += *e.expected;
-      f.observed_tested += static_cast<double>(e.coactions);
+      // `expected` counts one side's events that co-act by chance (the
+      // popularity model of chorus-cluster); the fewer of the two sides'
+      // events observed is its conservative counterpart.
+      f.observed_tested += static_cast<double>(std::min(e.a_events, e.b_events));
     }
     if (e.p_value) {
       ++f.tested_edges;
@@ -463,8 +466,8 @@ Assessment assess(const Network& net, const ScoreOptions& opt) {
          ", median " + duration_text(f.median_dt) + " apart";
     if (opt.window > 0) s += " (window " + duration_text(static_cast<Micros>(opt.window * 1e6)) + ")";
     if (f.observed_tested > 0)
-      s += "; " + format_decimal(f.expected, 1) + " expected by chance for the " +
-           with_commas(static_cast<uint64_t>(std::min(f.observed_tested, 1e18))) + " tested";
+      s += "; " + with_commas(static_cast<uint64_t>(std::min(f.observed_tested, 1e18))) +
+           " events of the pairs co-acted where " + format_decimal(f.expected, 1) + " were expected by chance";
     r.push_back(s);
   }
   {
