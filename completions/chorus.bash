@@ -7,7 +7,7 @@
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join score gen eval demo'
+_chorus_commands='parse hash join score gen eval run demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -122,6 +122,16 @@ _chorus_command() {
         --format) _chorus_words "$cur" 'table json'; return ;;
         -o | --output | --truth | --json) _chorus_files "$cur"; return ;;
         --max-errors | --max-line) return ;;
+        esac
+        ;;
+    run)
+        flags='-h --help --version -o --output -p --preset -m --map --accounts -w --window --min-repeat --alpha --method --seeds --memory -q --quiet'
+        case $prev in
+        -o | --output) _chorus_dirs "$cur"; return ;;
+        -p | --preset) _chorus_words "$cur" "$_chorus_presets"; return ;;
+        --method) _chorus_words "$cur" 'components leiden'; return ;;
+        --accounts | --seeds) _chorus_files "$cur"; return ;;
+        -m | --map | -w | --window | --min-repeat | --alpha | --memory) return ;;
         esac
         ;;
     demo)

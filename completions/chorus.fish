@@ -23,8 +23,24 @@ complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges
 complete -c chorus -n __fish_use_subcommand -a score -d 'Clustered edges to scored networks, with a verdict and its reasons'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
+complete -c chorus -n __fish_use_subcommand -a run -d 'The whole pipeline on activity files, into one directory'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
 complete -c chorus -n '__fish_seen_subcommand_from parse hash join score gen eval' -a '(__chorus_complete_command)'
+
+# chorus run (run by chorus itself)
+complete -c chorus -n '__fish_seen_subcommand_from run' -s h -l help -d 'Print the options and exit'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l version -d 'Print the version and exit'
+complete -c chorus -n '__fish_seen_subcommand_from run' -s o -l output -x -a '(__fish_complete_directories)' -d 'Directory for the streams and the networks'
+complete -c chorus -n '__fish_seen_subcommand_from run' -s p -l preset -x -a 'canonical twitter-v1 twitter-v2 tiktok io-archive coortweet' -d 'Input schema'
+complete -c chorus -n '__fish_seen_subcommand_from run' -s m -l map -x -d 'Field map FIELD=PATH'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l accounts -r -F -d 'Account profiles (JSON lines)'
+complete -c chorus -n '__fish_seen_subcommand_from run' -s w -l window -x -d 'Co-action window (10s, 5m, 2h)'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l min-repeat -x -d 'Least distinct keys per edge'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l alpha -x -d 'Significance level of the null models'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l method -x -a 'components leiden' -d 'Clustering'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l seeds -r -F -d 'Start from these accounts'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l memory -x -d 'Memory for sorting (k, M, G)'
+complete -c chorus -n '__fish_seen_subcommand_from run' -s q -l quiet -d 'No summaries from the steps'
 
 # chorus demo (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s h -l help -d 'Print the options and exit'
