@@ -22,6 +22,7 @@ const char* kUsage =
     "  parse    platform exports (JSON-lines, CSV) to canonical events\n"
     "  hash     canonical events to marks: one line per (event, fingerprint key)\n"
     "  join     marks to co-action edges between accounts, with their evidence\n"
+    "  cluster  edges to clusters: filters, significance, components or Leiden\n"
     "  gen      synthetic activity with planted networks, and its ground truth\n"
     "  demo     generate a data set, run the pipeline on it, print what was found\n\n"
     "'chorus COMMAND --help' shows a command's options; man chorus(1) the whole toolkit.\n";
