@@ -1,13 +1,13 @@
 # bash completion for chorus(1) and its commands                -*- shell-script -*-
 #
 # Install as .../bash-completion/completions/chorus, with chorus-parse,
-# chorus-hash, chorus-join, chorus-score, chorus-gen and chorus-eval as links to it
+# chorus-hash, chorus-join, chorus-cluster, chorus-score, chorus-gen and chorus-eval as links to it
 # (bash-completion loads a file by command name), or source it from ~/.bashrc.
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join score gen eval run demo'
+_chorus_commands='parse hash join cluster score gen eval run demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -89,6 +89,14 @@ _chorus_command() {
         -w | --window | --min-repeat | --min-participation | --max-accounts | --memory | --shard | --max-errors | --max-line) return ;;
         esac
         ;;
+    cluster)
+        flags='-h --help --version -o --output --progress -q --quiet --min-weight --quantile --quantile-rule --marks --alpha --rounds --max-shift --method --resolution --seed --seeds --hops --min-size --strict --max-errors --max-line'
+        inputs=1
+        case $prev in
+        --quantile-rule) _chorus_words "$cur" 'gt ge'; return ;;
+        --method) _chorus_words "$cur" 'components leiden'; return ;;
+        -o | --output | --marks | --seeds) _chorus_files "$cur"; return ;;
+        --min-weight | --quantile | --alpha | --rounds | --max-shift | --resolution | --seed | --hops | --min-size | --max-errors | --max-line) return ;;
     score)
         flags='-h --help --version -o --output --progress -q --quiet --evidence --labels --accounts --events --top --coordinated --review --strict --max-errors --max-line'
         inputs=1
@@ -172,4 +180,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-score chorus-gen chorus-eval
+complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval

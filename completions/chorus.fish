@@ -1,7 +1,7 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
 # directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish,
-# chorus-join.fish, chorus-score.fish, chorus-gen.fish and chorus-eval.fish as links to it (fish
-# loads a file by command name).
+# chorus-join.fish, chorus-cluster.fish, chorus-score.fish, chorus-gen.fish and
+# chorus-eval.fish as links to it (fish loads a file by command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
@@ -20,12 +20,13 @@ complete -c chorus -n __fish_use_subcommand -l version -d 'Print the version and
 complete -c chorus -n __fish_use_subcommand -a parse -d 'Platform exports (JSON-lines, CSV) to canonical events'
 complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to marks, their fingerprint keys'
 complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges between accounts, with their evidence'
+complete -c chorus -n __fish_use_subcommand -a cluster -d 'Edges to clusters: filters, significance, components or Leiden'
 complete -c chorus -n __fish_use_subcommand -a score -d 'Clustered edges to scored networks, with a verdict and its reasons'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
 complete -c chorus -n __fish_use_subcommand -a run -d 'The whole pipeline on activity files, into one directory'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash join score gen eval' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join cluster score gen eval' -a '(__chorus_complete_command)'
 
 # chorus run (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from run' -s h -l help -d 'Print the options and exit'
@@ -112,6 +113,29 @@ complete -c chorus-join -l merge -d 'Inputs are partial streams: merge them into
 complete -c chorus-join -l strict -d 'Stop at the first bad line'
 complete -c chorus-join -l max-errors -x -d 'Stop after more than N bad lines'
 complete -c chorus-join -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
+
+# chorus-cluster
+complete -c chorus-cluster -s h -l help -d 'Print the options and exit'
+complete -c chorus-cluster -l version -d 'Print the version and exit'
+complete -c chorus-cluster -s o -l output -r -F -d 'Write the clustered edges to FILE (zstd if it ends in .zst)'
+complete -c chorus-cluster -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-cluster -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-cluster -l min-weight -x -d 'Keep edges of weight at least N'
+complete -c chorus-cluster -l quantile -x -d 'Keep edges whose weight passes the Q quantile of the weights'
+complete -c chorus-cluster -l quantile-rule -x -a 'gt ge' -d 'Keep weight > the quantile (gt, CooRTweet) or >= it (ge)'
+complete -c chorus-cluster -l marks -r -F -d 'The marks the edges were joined from, for the null model'
+complete -c chorus-cluster -l alpha -x -d 'Keep edges significant at level A against the null model'
+complete -c chorus-cluster -l rounds -x -d 'Rounds of the null model'
+complete -c chorus-cluster -l max-shift -x -d 'Largest shift of an account\'s activity (s, m, h, d)'
+complete -c chorus-cluster -l method -x -a 'components leiden' -d 'Clustering method'
+complete -c chorus-cluster -l resolution -x -d 'Leiden\'s resolution: higher gives smaller clusters'
+complete -c chorus-cluster -l seed -x -d 'Seed of the null model\'s shifts and of Leiden'
+complete -c chorus-cluster -l seeds -r -F -d 'Start from the accounts of FILE, one per line'
+complete -c chorus-cluster -l hops -x -d 'With --seeds: how many edges out from a seed'
+complete -c chorus-cluster -l min-size -x -d 'Drop clusters of fewer accounts'
+complete -c chorus-cluster -l strict -d 'Stop at the first bad line'
+complete -c chorus-cluster -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-cluster -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
 
 # chorus-gen
 function __chorus_tactics
