@@ -97,6 +97,8 @@ _chorus_command() {
         --method) _chorus_words "$cur" 'components leiden'; return ;;
         -o | --output | --marks | --seeds) _chorus_files "$cur"; return ;;
         --min-weight | --quantile | --alpha | --rounds | --max-shift | --resolution | --seed | --hops | --min-size | --max-errors | --max-line) return ;;
+        esac
+        ;;
     score)
         flags='-h --help --version -o --output --progress -q --quiet --evidence --labels --accounts --events --top --coordinated --review --strict --max-errors --max-line'
         inputs=1
