@@ -116,7 +116,7 @@ int main(int argc, char** argv) {
   } else if (!marks_path.empty()) {
     cli.usage_error("--marks is for the null model: add --alpha");
   }
-  if (opt.null.rounds == 0) cli.usage_error("--rounds: must be at least 1");
+  if (opt.null.rounds == 0 || opt.null.rounds > 100000) cli.usage_error("--rounds: must be from 1 to 100000");
   // The smallest p-value the shift can give is 1 / (rounds + 1).
   if (opt.alpha && *opt.alpha * (opt.null.rounds + 1.0) < 1)
     cli.usage_error("--alpha " + app.get_option("--alpha")->as<std::string>() + " is below 1/(rounds+1): no edge could pass; raise --rounds");

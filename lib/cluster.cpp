@@ -38,6 +38,13 @@ std::string decimal(double x, int digits) {
   return s;
 }
 
+// The edges header's parameters without the counts of the sweep (they
+// differ between two runs of chorus-join with the same options).
+std::string join_params(const std::string& params) {
+  size_t counts = params.find(",\"marks\":");
+  return counts == std::string::npos ? params : params.substr(0, counts);
+}
+
 std::string cluster_id(uint32_t n) {
   char buf[16];
   std::snprintf(buf, sizeof buf, "%06u", n);
@@ -70,7 +77,6 @@ Status Clusterer::data_error(std::string message) {
 Status Clusterer::add_edges(InputStream& in) {
   LineReader reader(in, opt_.max_line);
   std::string_view line;
-  bool first = true;
   std::unordered_set<uint64_t> pairs;
   for (const Edge& e : edges_) pairs.insert(uint64_t{e.a} << 32 | e.b);
   auto bad = [&](const std::string& message) {
@@ -81,9 +87,10 @@ Status Clusterer::add_edges(InputStream& in) {
     auto kind = reader.next(line);
     if (!kind) return kind.status();
     if (*kind == LineReader::Kind::kEnd) break;
-    if (first) {
-      // Every input opens with the edges header; their parameters must agree.
-      first = false;
+    // Every input opens with the edges header (line 1; the reader reports
+    // an overlong line ahead of the shorter ones of its block, so go by the
+    // line's number); the inputs' parameters must agree.
+    if (reader.line_number() == 1) {
       if (*kind == LineReader::Kind::kOverlong)
         return data_error(in.name() + ":1: not an edges stream (first line too long for a header)");
       auto header = parse_stream_header(line, "edges");
@@ -98,7 +105,7 @@ Status Clusterer::add_edges(InputStream& in) {
           return data_error(in.name() + ":1: edges header without a window");
         opt_.null.window = static_cast<Micros>(std::llround(window * 1e6));
         header_seen_ = true;
-      } else if (header->params != edges_params_) {
+      } else if (join_params(header->params) != join_params(edges_params_)) {
         return data_error(in.name() + ":1: edges made with other parameters than the first input's");
       }
       continue;
@@ -108,18 +115,20 @@ Status Clusterer::add_edges(InputStream& in) {
       if (stopped_) return {};
       continue;
     }
-    ++stats_.edges_in;
+    if (line.empty()) continue;  // as chorus-join
     std::string_view f[13];
     size_t pos = 0, n = 0;
+    bool more = false;
     while (n < 13) {
       size_t tab = line.find('\t', pos);
       f[n++] = line.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos);
       if (tab == std::string_view::npos) break;
       pos = tab + 1;
+      more = n == 13;  // a tab after the 13th field
     }
     uint64_t weight = 0;
     std::string problem;
-    if (n != 13 || f[12].find('\t') != std::string_view::npos)
+    if (n != 13 || more)
       problem = "an edge has 13 tab-separated fields";
     else if (f[0].empty() || f[1].empty())
       problem = "empty account";
@@ -142,15 +151,13 @@ Status Clusterer::add_edges(InputStream& in) {
         e.text_size = static_cast<uint32_t>(rest.size());
         e.kept = true;
         edges_.push_back(e);
+        ++stats_.edges_in;
       }
     }
     if (!problem.empty()) {
       bad(problem);
       if (stopped_) return {};
     }
-  }
-  if (first) {
-    // An empty file: no header, no edges. Accepted only as a whole empty input.
   }
   return {};
 }
@@ -213,7 +220,6 @@ void Clusterer::filter() {
 Status Clusterer::add_marks(InputStream& in) {
   LineReader reader(in, opt_.max_line);
   std::string_view line;
-  bool first = true;
   Mark m;
   auto bad = [&](const std::string& message) {
     ++stats_.bad_lines;
@@ -223,8 +229,7 @@ Status Clusterer::add_marks(InputStream& in) {
     auto kind = reader.next(line);
     if (!kind) return kind.status();
     if (*kind == LineReader::Kind::kEnd) break;
-    if (first) {
-      first = false;
+    if (reader.line_number() == 1) {
       if (*kind == LineReader::Kind::kOverlong) return data_error(in.name() + ":1: not a marks stream");
       auto header = parse_stream_header(line, "marks");
       if (!header) return data_error(in.name() + ":1: " + header.status().message());
@@ -235,6 +240,7 @@ Status Clusterer::add_marks(InputStream& in) {
       if (stopped_) return {};
       continue;
     }
+    if (line.empty()) continue;
     if (Status st = parse_mark(line, m); !st) {
       bad(st.message());
       if (stopped_) return {};
@@ -348,7 +354,7 @@ void Clusterer::apply_seeds() {
       std::string_view n = accounts_.name(i);
       size_t colon = n.find(':');
       if (n == s || (s.find(':') == std::string::npos && colon != std::string_view::npos && n.substr(colon + 1) == s)) {
-        found |= !is_seed[i];
+        found = true;
         is_seed[i] = 1;
       }
     }
@@ -421,13 +427,34 @@ Result<std::vector<uint32_t>> Clusterer::leiden(const std::vector<uint32_t>& nod
   igraph_integer_t nb = 0;
   igraph_real_t quality = 0;
   std::vector<uint32_t> out;
+  // Nothing to cluster: every node alone (igraph 0.10.2's Leiden would not
+  // return on a graph without weight).
+  if (edges.empty() || total <= 0) {
+    for (uint32_t i = 0; i < nodes.size(); ++i) out.push_back(i);
+    igraph_vector_int_destroy(&membership);
+    igraph_vector_destroy(&strength);
+    igraph_vector_destroy(&w);
+    igraph_vector_int_destroy(&el);
+    return out;
+  }
   igraph_error_t err = igraph_create(&g, &el, static_cast<igraph_integer_t>(nodes.size()), IGRAPH_UNDIRECTED);
   if (err == IGRAPH_SUCCESS) {
     // Modularity with a resolution: node weights are the strengths and the
     // resolution is divided by twice the total weight (igraph's convention).
+    // Iterated here until an iteration changes nothing (at most 100): in
+    // igraph 0.10.2 a negative n_iterations stops at the first iteration
+    // that changes the partition instead (igraph issue #2798).
     igraph_rng_seed(igraph_rng_default(), opt_.seed);
-    err = igraph_community_leiden(&g, &w, &strength, opt_.resolution / (2 * std::max(total, 1.0)), 0.01, false, -1,
-                                  &membership, &nb, &quality);
+    const double resolution = opt_.resolution / (2 * total);
+    err = igraph_community_leiden(&g, &w, &strength, resolution, 0.01, false, 1, &membership, &nb, &quality);
+    std::vector<igraph_integer_t> before;
+    for (int round = 0; err == IGRAPH_SUCCESS && round < 100; ++round) {
+      before.assign(VECTOR(membership), VECTOR(membership) + igraph_vector_int_size(&membership));
+      err = igraph_community_leiden(&g, &w, &strength, resolution, 0.01, true, 1, &membership, &nb, &quality);
+      if (err == IGRAPH_SUCCESS &&
+          std::equal(before.begin(), before.end(), VECTOR(membership), VECTOR(membership) + igraph_vector_int_size(&membership)))
+        break;
+    }
     if (err == IGRAPH_SUCCESS)
       for (igraph_integer_t i = 0; i < igraph_vector_int_size(&membership); ++i)
         out.push_back(static_cast<uint32_t>(VECTOR(membership)[i]));
@@ -514,10 +541,11 @@ Status Clusterer::cluster() {
   for (size_t k : kept) {
     Edge& e = edges_[k];
     if (!e.kept) continue;
-    e.cluster = groups[membership[local[e.a]]].number;
+    const Group& g = groups[membership[local[e.a]]];
+    e.cluster = g.number;
     if (e.cluster == 0) {
       e.kept = false;
-      ++stats_.in_small_clusters;
+      ++(!opt_.seeds.empty() && !g.has_seed ? stats_.outside_seeds : stats_.in_small_clusters);
     } else {
       ++stats_.edges_out;
     }

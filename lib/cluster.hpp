@@ -11,7 +11,8 @@
 // accounts are dropped.
 //
 // Memory: the edges (about 64 bytes each plus their text) and, with the null
-// model, 16 bytes per mark of the accounts that are in candidate edges. Not
+// model, 24 bytes per mark of the accounts that are in candidate edges, a
+// hash-set entry per distinct (key, account) pair and a count per key. Not
 // thread-safe.
 #pragma once
 
