@@ -437,7 +437,10 @@ Assessment assess(const Network& net, const ScoreOptions& opt) {
   term("strength", f.edges ? std::optional<double>(saturate(f.per_edge_coactions, 20)) : std::nullopt);
   term("keys", f.edges ? std::optional<double>(saturate(f.per_edge_keys, 10)) : std::nullopt);
   term("synchrony", f.synchrony);
-  term("density", f.n >= 3 ? std::optional<double>(f.density) : std::nullopt);
+  // Density, or for a large network (where density falls as 1/n however
+  // tight it is) the partners per account, saturating at 5: the larger.
+  term("density", f.n >= 3 ? std::optional<double>(std::max(f.density, saturate(f.density * static_cast<double>(f.n - 1), 5)))
+                           : std::nullopt);
   term("chance", f.chance);
   term("significance", f.significant);
   term("lead", f.lead);
@@ -483,7 +486,8 @@ Assessment assess(const Network& net, const ScoreOptions& opt) {
   }
   if (n >= 3)
     r.push_back(with_commas(f.edges) + " of " + with_commas(n * (n - 1) / 2) + " possible pairs co-acted (density " +
-                format_decimal(f.density, 2) + ")");
+                format_decimal(f.density, 2) + ", " + format_decimal(f.density * static_cast<double>(n - 1), 1) +
+                " partners per account)");
   if (f.significant)
     r.push_back(with_commas(f.significant_edges) + " of " + with_commas(f.tested_edges) +
                 " pairs significant against the null model (p <= 0.05)");
