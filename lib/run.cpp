@@ -38,7 +38,7 @@ int run_pipeline(const std::string& bin_dir, const PipelineOptions& opt, std::ve
                  PipelineCounts& counts) {
   const std::string& d = opt.dir;
   auto stage = [&](const std::string& prog, std::vector<std::string> args) {
-    if (opt.quiet) args.push_back("--quiet");
+    if (opt.quiet) args.insert(args.begin(), "--quiet");
     double secs = 0;
     int st = run_stage(bin_dir, prog, std::move(args), secs);
     if (st != 0) {
@@ -55,6 +55,7 @@ int run_pipeline(const std::string& bin_dir, const PipelineOptions& opt, std::ve
     parse.push_back("--map");
     parse.push_back(m);
   }
+  parse.push_back("--");  // an input named like a flag stays an input
   for (const auto& in : opt.inputs) parse.push_back(in);
   if (int st = stage("chorus-parse", parse)) return st;
   if (int st = stage("chorus-hash", {d + "/events.jsonl", "-o", d + "/marks.tsv", "--labels", d + "/labels.tsv"})) return st;
@@ -139,7 +140,6 @@ std::string summarise_networks(const std::string& networks_path, PipelineCounts&
 int run_command(int argc, char** argv, const std::string& bin_dir) {
   CommandLine cli("chorus run", "Run the whole pipeline on activity files: events to scored networks, in one directory.");
   PipelineOptions opt;
-  std::vector<std::string> inputs;
   auto& app = cli.app();
   app.add_option("inputs", opt.inputs, "Activity files (JSON-lines or CSV; zstd is detected)")->type_name("FILE")->required();
   app.add_option("-o,--output", opt.dir, "Directory for the streams, the networks and the summary")->type_name("DIR")->required();
