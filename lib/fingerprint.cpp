@@ -183,9 +183,10 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
       if (words < opt_.min_tokens) {
         if (words > 0) ++stats_.short_texts;
       } else {
-        if (on & signal_bit(Signal::kText)) add_mark(Signal::kText, XXH3_128bits(text_.data(), text_.size()), e.text);
+        const XXH128_hash_t own = XXH3_128bits(text_.data(), text_.size());
+        if (on & signal_bit(Signal::kText)) add_mark(Signal::kText, own, e.text);
         if (on & signal_bit(Signal::kNear))
-          if (auto key = near_.assign(text_)) add_mark(Signal::kNear, *key, e.text);
+          if (auto key = near_.assign(text_, own)) add_mark(Signal::kNear, *key, e.text);
       }
     }
 

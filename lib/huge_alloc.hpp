@@ -13,7 +13,12 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <new>
+#include <type_traits>
+#include <utility>
 
 namespace chorus {
 
@@ -37,6 +42,19 @@ inline void* map(size_t bytes) {
 }
 
 inline void unmap(void* p, size_t bytes) { ::munmap(p, (bytes + kHuge - 1) / kHuge * kHuge); }
+
+// A mapping of `old_bytes` at `p` grown to `new_bytes`: a new aligned mapping
+// into whose start mremap moves the old pages (page tables, no copy), so the
+// old and new copies are never both resident. Falls back to a copy.
+inline void* grow(void* p, size_t old_bytes, size_t new_bytes) {
+  const size_t old_len = (old_bytes + kHuge - 1) / kHuge * kHuge;
+  void* q = map(new_bytes);
+  if (::mremap(p, old_len, old_len, MREMAP_MAYMOVE | MREMAP_FIXED, q) == MAP_FAILED) {
+    std::memcpy(q, p, old_bytes);
+    ::munmap(p, old_len);
+  }
+  return q;
+}
 }  // namespace huge_alloc_detail
 
 template <typename T>
@@ -59,6 +77,93 @@ struct HugeAllocator {
   }
   template <typename U>
   bool operator==(const HugeAllocator<U>&) const noexcept { return true; }
+};
+
+// A growable array of a trivially copyable T for the tables that grow with
+// the input, without std::vector's costs there: blocks of kThreshold bytes
+// and more come from mmap (huge_alloc_detail::map), and growing one moves its
+// pages into the larger mapping (mremap) instead of copying them, so an
+// append-only table never holds two copies at once; a table made with
+// HugeBuffer(n) is zero from the mapping (or calloc), not written. Smaller
+// blocks use malloc. capacity() is exactly what reserve() asked for, as with
+// std::vector, so memory accounting over it stays the same.
+template <typename T>
+class HugeBuffer {
+  static_assert(std::is_trivially_copyable_v<T>);
+
+ public:
+  using value_type = T;
+  HugeBuffer() = default;
+  // n zero elements.
+  explicit HugeBuffer(size_t n) : size_(n), capacity_(n) {
+    if (n == 0) return;
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
+    if (huge(n)) {
+      data_ = static_cast<T*>(huge_alloc_detail::map(n * sizeof(T)));
+    } else {
+      data_ = static_cast<T*>(std::calloc(n, sizeof(T)));
+      if (!data_) throw std::bad_alloc();
+    }
+  }
+  HugeBuffer(const HugeBuffer&) = delete;
+  HugeBuffer& operator=(const HugeBuffer&) = delete;
+  HugeBuffer(HugeBuffer&& o) noexcept { swap(o); }
+  HugeBuffer& operator=(HugeBuffer&& o) noexcept {
+    swap(o);
+    return *this;
+  }
+  ~HugeBuffer() { release(data_, capacity_); }
+
+  void swap(HugeBuffer& o) noexcept {
+    std::swap(data_, o.data_);
+    std::swap(size_, o.size_);
+    std::swap(capacity_, o.capacity_);
+  }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  T* data() { return data_; }
+  const T* data() const { return data_; }
+  T& operator[](size_t i) { return data_[i]; }
+  const T& operator[](size_t i) const { return data_[i]; }
+
+  void reserve(size_t n) {
+    if (n <= capacity_) return;
+    if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
+    T* p;
+    if (!huge(n)) {
+      p = static_cast<T*>(std::realloc(data_, n * sizeof(T)));
+      if (!p) throw std::bad_alloc();
+    } else if (huge(capacity_)) {
+      p = static_cast<T*>(huge_alloc_detail::grow(data_, capacity_ * sizeof(T), n * sizeof(T)));
+    } else {
+      p = static_cast<T*>(huge_alloc_detail::map(n * sizeof(T)));
+      if (size_) std::memcpy(p, data_, size_ * sizeof(T));
+      std::free(data_);
+    }
+    data_ = p;
+    capacity_ = n;
+  }
+  // As std::vector: doubles when full.
+  void push_back(const T& v) {
+    if (size_ == capacity_) reserve(capacity_ ? 2 * capacity_ : 1);
+    data_[size_++] = v;
+  }
+  void append(const T* first, size_t n) {
+    if (size_ + n > capacity_) reserve(std::max(size_ + n, 2 * capacity_));
+    if (n) std::memcpy(data_ + size_, first, n * sizeof(T));
+    size_ += n;
+  }
+
+ private:
+  static bool huge(size_t n) { return n * sizeof(T) >= huge_alloc_detail::kThreshold; }
+  static void release(T* p, size_t capacity) {
+    if (!p) return;
+    if (huge(capacity)) huge_alloc_detail::unmap(p, capacity * sizeof(T));
+    else std::free(p);
+  }
+
+  T* data_ = nullptr;
+  size_t size_ = 0, capacity_ = 0;
 };
 
 }  // namespace chorus

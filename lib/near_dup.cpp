@@ -188,13 +188,13 @@ size_t capacity_for(size_t need, size_t capacity) {
   if (need <= capacity) return capacity;
   return std::max({need, capacity * 2, size_t{16}});
 }
-template <typename T, typename A>
-void reserve_for(std::vector<T, A>& v, size_t extra) {
+template <typename V>
+void reserve_for(V& v, size_t extra) {
   v.reserve(capacity_for(v.size() + extra, v.capacity()));
 }
-template <typename T, typename A>
-size_t bytes_of(const std::vector<T, A>& v) {
-  return v.capacity() * sizeof(T);
+template <typename V>
+size_t bytes_of(const V& v) {
+  return v.capacity() * sizeof(typename V::value_type);
 }
 
 // Whether fingerprint f is in the hash set (power-of-two size, 0 = empty).
@@ -236,8 +236,8 @@ NearDuplicateIndex::NearDuplicateIndex(const NearDupParams& params) : p_(params)
     for (unsigned i = 0; i < bins_; ++i) rank_by_bin_[size_t{order[i]} * rank_stride_ + j] = static_cast<uint8_t>(i);
   }
   resize_bands(kInitialBuckets);
-  exact_fps_.assign(kInitialSlots, 0);
-  exact_groups_.assign(kInitialSlots, 0);
+  HugeBuffer<uint64_t>(kInitialSlots).swap(exact_fps_);
+  HugeBuffer<uint32_t>(kInitialSlots).swap(exact_groups_);
   signature_.resize(bins_);
   best_rank_.resize(rank_stride_);
   band_keys_.resize(p_.bands);
@@ -483,7 +483,7 @@ void NearDuplicateIndex::index_text(uint32_t group) {
   const uint64_t id = pool_.size() + 1;
   pool_.push_back(group);
   pool_.push_back(static_cast<uint32_t>(sketch_.size()));
-  pool_.insert(pool_.end(), sketch_.begin(), sketch_.end());
+  pool_.append(sketch_.data(), sketch_.size());
   ++indexed_;
 
   if (size_t buckets = buckets_for(band_used_ + p_.bands, band_buckets_); buckets != band_buckets_)
@@ -509,7 +509,7 @@ void NearDuplicateIndex::insert_band(uint64_t entry) {
 // order, so the old table is read and the new one written in two sequential
 // sweeps, not at random.
 void NearDuplicateIndex::resize_bands(size_t buckets) {
-  BigVector<uint64_t> old(band_vector_size(buckets), 0);
+  HugeBuffer<uint64_t> old(band_vector_size(buckets));  // zero
   old.swap(band_slots_);
   const size_t old_first = band_first_, old_slots = band_buckets_ * kBucketSlots;
   const auto address = reinterpret_cast<uintptr_t>(band_slots_.data());
@@ -528,8 +528,8 @@ std::optional<uint32_t> NearDuplicateIndex::find_exact(uint64_t fp) const {
 
 void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
   if (size_t slots = slots_for(exact_used_ + 1, exact_fps_.size()); slots != exact_fps_.size()) {
-    BigVector<uint64_t> old_fps(slots, 0);
-    BigVector<uint32_t> old_groups(slots, 0);
+    HugeBuffer<uint64_t> old_fps(slots);  // zero
+    HugeBuffer<uint32_t> old_groups(slots);
     old_fps.swap(exact_fps_);
     old_groups.swap(exact_groups_);
     const size_t mask = slots - 1;
@@ -550,13 +550,23 @@ void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
 }
 
 std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text) {
+  return assign(text, XXH3_128bits(text.data(), text.size()));
+}
+
+std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text, const XXH128_hash_t own_key) {
   // A text seen before (the common case: copies) is answered by the
-  // identical-text table, without looking at its words (only texts long
-  // enough to get a key are in it).
-  const XXH128_hash_t own_key = XXH3_128bits(text.data(), text.size());
+  // identical-text table without going further than its words (only texts
+  // long enough to get a key are in it, so a text too short for one is not
+  // found either way). The table's slot is a cache miss in a large index:
+  // it is fetched while the words are split, not waited for.
   const uint64_t fp = own_key.low64 ? own_key.low64 : 1;  // 0 marks an empty slot
-  if (auto group = find_exact(fp)) return group_keys_[*group];
+  {
+    const size_t home = fp & (exact_fps_.size() - 1);
+    __builtin_prefetch(exact_fps_.data() + home);
+    __builtin_prefetch(exact_groups_.data() + home);
+  }
   if (!split_words(text)) return std::nullopt;
+  if (auto group = find_exact(fp)) return group_keys_[*group];
 
   compute_shingles();
   compute_signature();

@@ -109,6 +109,9 @@ class NearDuplicateIndex {
   // The group key for this normalised text; nullopt when it has fewer than
   // `shingle` words.
   std::optional<XXH128_hash_t> assign(std::string_view normalized_text);
+  // The same, given the text's XXH3-128 (its text: key), which the caller
+  // has often computed already: the result is identical.
+  std::optional<XXH128_hash_t> assign(std::string_view normalized_text, XXH128_hash_t own_key);
 
   size_t groups() const { return group_keys_.size(); }
   size_t memory_bytes() const;
@@ -148,24 +151,24 @@ class NearDuplicateIndex {
   std::vector<uint8_t> perm_, rank_by_bin_;
   size_t rank_stride_;
 
-  BigVector<XXH128_hash_t> group_keys_;
-  BigVector<uint8_t> group_extra_indexed_;  // members indexed so far, per group
+  HugeBuffer<XXH128_hash_t> group_keys_;
+  HugeBuffer<uint8_t> group_extra_indexed_;  // members indexed so far, per group
   // A record per indexed text: its group, its number of fingerprints, then
   // the fingerprints — unique; sorted when there are sketch_limit of them (a
   // bottom-k sketch), in shingle order when fewer. The band table refers to
   // a text by its record's offset, so verifying a candidate reads one place.
-  BigVector<uint32_t> pool_;
+  HugeBuffer<uint32_t> pool_;
   size_t indexed_ = 0;
   // Band table: open addressing over buckets of 8 slots (one cache line each,
   // from band_slots_[band_first_]); an entry goes to the first free slot from
   // its home bucket on. A slot is (check << 32) | (text + 1), 0 when empty;
   // the check, the band key's high half, also picks the home bucket, so
   // growing needs no keys. Texts may share a key.
-  BigVector<uint64_t> band_slots_;
+  HugeBuffer<uint64_t> band_slots_;
   size_t band_first_ = 0, band_buckets_ = 0, band_used_ = 0;
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
-  BigVector<uint64_t> exact_fps_;
-  BigVector<uint32_t> exact_groups_;
+  HugeBuffer<uint64_t> exact_fps_;
+  HugeBuffer<uint32_t> exact_groups_;
   size_t exact_used_ = 0;
 
   bool frozen_ = false;
