@@ -174,12 +174,19 @@ size_t slots_for(size_t used, size_t slots) {
 // found by multiplication, not a mask, so any count works). Entries cost
 // 8 / 0.53 .. 8 / 0.8 bytes, 12 on average, where linear probing at 70 %
 // with doubling costs 16.
-constexpr size_t kBucketSlots = 8, kInitialBuckets = 128;
+// Each of the table's parts starts with 8 buckets (the whole table with 128).
+constexpr size_t kBucketSlots = 8, kInitialBuckets = 8;
 size_t buckets_for(size_t used, size_t buckets) {
   while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
   return buckets;
 }
-inline size_t bucket_of(uint64_t check, size_t buckets) { return static_cast<size_t>((check * buckets) >> 32); }
+// A check's part (its top bits), and its home bucket in the part (from the
+// remaining bits: the order of checks is kept, see resize_part()).
+constexpr unsigned kPartShift = 28;
+inline size_t part_of(uint64_t check) { return static_cast<size_t>(check >> kPartShift); }
+inline size_t bucket_of(uint64_t check, size_t buckets) {
+  return static_cast<size_t>(((check & ((uint64_t{1} << kPartShift) - 1)) * buckets) >> kPartShift);
+}
 // The vector holding `buckets` buckets and the slack to align them.
 size_t band_vector_size(size_t buckets) { return buckets * kBucketSlots + kBucketSlots - 1; }
 // Vectors grow by doubling, through this one rule, so bytes_after() can say
@@ -235,7 +242,8 @@ NearDuplicateIndex::NearDuplicateIndex(const NearDupParams& params) : p_(params)
     }
     for (unsigned i = 0; i < bins_; ++i) rank_by_bin_[size_t{order[i]} * rank_stride_ + j] = static_cast<uint8_t>(i);
   }
-  resize_bands(kInitialBuckets);
+  static_assert(kPartShift + NearDuplicateIndex::kBandPartBits == 32);
+  for (BandPart& part : parts_) resize_part(part, kInitialBuckets);
   HugeBuffer<uint64_t>(kInitialSlots).swap(exact_fps_);
   HugeBuffer<uint32_t>(kInitialSlots).swap(exact_groups_);
   signature_.resize(bins_);
@@ -332,15 +340,19 @@ void NearDuplicateIndex::compute_signature() {
       }
     }
   }
-  const uint64_t* slots = band_slots_.data() + band_first_;
   const unsigned rows = p_.rows;
+  std::fill(std::begin(part_adds_), std::end(part_adds_), 0);
+  parts_touched_ = 0;
   for (unsigned band = 0; band < p_.bands; ++band) {
     uint64_t h = p_.seed ^ kBandSalt ^ (uint64_t{band} * 0x9e3779b97f4a7c15ULL);
     for (unsigned r = 0; r < rows; ++r) h = std::rotl(h, 23) ^ sig[band * rows + r];
     h = mix64(h);
     band_keys_[band] = h;
     // The band table is large and visited at random: start all the loads now.
-    __builtin_prefetch(slots + bucket_of(h >> 32, band_buckets_) * kBucketSlots);
+    const BandPart& part = parts_[part_of(h >> 32)];
+    ++part_adds_[part_of(h >> 32)];
+    parts_touched_ |= uint32_t{1} << part_of(h >> 32);
+    __builtin_prefetch(part.slots.data() + part.first + bucket_of(h >> 32, part.buckets) * kBucketSlots);
   }
 }
 
@@ -416,15 +428,16 @@ double NearDuplicateIndex::similarity_to(uint32_t text) {
 std::optional<NearDuplicateIndex::Match> NearDuplicateIndex::best_match() {
   std::optional<Match> best;
   tried_.clear();
-  const uint64_t* slots = band_slots_.data() + band_first_;
   for (unsigned band = 0; band < p_.bands; ++band) {
     const uint64_t check = band_keys_[band] >> 32;
+    const BandPart& part = parts_[part_of(check)];
+    const uint64_t* slots = part.slots.data() + part.first;
     unsigned sharing = 0;
-    size_t b = bucket_of(check, band_buckets_);
+    size_t b = bucket_of(check, part.buckets);
     for (size_t i = 0;; ++i) {
       if (i == kBucketSlots) {  // a full bucket: the key's entries may go on
         i = 0;
-        b = b + 1 == band_buckets_ ? 0 : b + 1;
+        b = b + 1 == part.buckets ? 0 : b + 1;
       }
       const uint64_t e = slots[b * kBucketSlots + i];
       if (!e) break;
@@ -466,7 +479,13 @@ size_t NearDuplicateIndex::bytes_after(bool new_group, bool new_text, bool new_e
   }
   if (new_text) {
     grow(bytes_of(pool_), capacity_for(pool_.size() + 2 + sketch_.size(), pool_.capacity()) * sizeof(uint32_t));
-    grow(bytes_of(band_slots_), band_vector_size(buckets_for(band_used_ + p_.bands, band_buckets_)) * sizeof(uint64_t));
+    // Each part that grows holds its old copy while it is rehashed, one
+    // part after the other: the largest old copy is added.
+    for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+      const BandPart& part = parts_[std::countr_zero(touched)];
+      if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+        grow(bytes_of(part.slots), band_vector_size(buckets_for(after, part.buckets)) * sizeof(uint64_t));
+    }
   }
   if (new_exact) {
     size_t slots = slots_for(exact_used_ + 1, exact_fps_.size());
@@ -486,18 +505,23 @@ void NearDuplicateIndex::index_text(uint32_t group) {
   pool_.append(sketch_.data(), sketch_.size());
   ++indexed_;
 
-  if (size_t buckets = buckets_for(band_used_ + p_.bands, band_buckets_); buckets != band_buckets_)
-    resize_bands(buckets);
+  // As bytes_after() counted: every band of the text, full or not.
+  for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+    BandPart& part = parts_[std::countr_zero(touched)];
+    if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+      resize_part(part, buckets_for(after, part.buckets));
+  }
   for (unsigned band = 0; band < p_.bands; ++band)
     if (!band_full_[band]) {
       insert_band(((band_keys_[band] >> 32) << 32) | id);
-      ++band_used_;
+      ++parts_[part_of(band_keys_[band] >> 32)].used;
     }
 }
 
 void NearDuplicateIndex::insert_band(uint64_t entry) {
-  uint64_t* slots = band_slots_.data() + band_first_;
-  for (size_t b = bucket_of(entry >> 32, band_buckets_);; b = b + 1 == band_buckets_ ? 0 : b + 1)
+  BandPart& part = parts_[part_of(entry >> 32)];
+  uint64_t* slots = part.slots.data() + part.first;
+  for (size_t b = bucket_of(entry >> 32, part.buckets);; b = b + 1 == part.buckets ? 0 : b + 1)
     for (size_t i = 0; i < kBucketSlots; ++i)
       if (!slots[b * kBucketSlots + i]) {
         slots[b * kBucketSlots + i] = entry;
@@ -505,18 +529,31 @@ void NearDuplicateIndex::insert_band(uint64_t entry) {
       }
 }
 
-// Moves the entries into `buckets` buckets. Home buckets keep the entries'
-// order, so the old table is read and the new one written in two sequential
-// sweeps, not at random.
-void NearDuplicateIndex::resize_bands(size_t buckets) {
+// Moves a part's entries into `buckets` buckets. Home buckets keep the
+// entries' order, so the old table is read and the new one written in two
+// sequential sweeps, not at random.
+void NearDuplicateIndex::resize_part(BandPart& part, size_t buckets) {
   HugeBuffer<uint64_t> old(band_vector_size(buckets));  // zero
-  old.swap(band_slots_);
-  const size_t old_first = band_first_, old_slots = band_buckets_ * kBucketSlots;
-  const auto address = reinterpret_cast<uintptr_t>(band_slots_.data());
-  band_first_ = (64 - address % 64) % 64 / sizeof(uint64_t);
-  band_buckets_ = buckets;
-  for (size_t i = 0; i < old_slots; ++i)
-    if (old[old_first + i]) insert_band(old[old_first + i]);
+  old.swap(part.slots);
+  const size_t old_first = part.first, old_slots = part.buckets * kBucketSlots;
+  const auto address = reinterpret_cast<uintptr_t>(part.slots.data());
+  part.first = (64 - address % 64) % 64 / sizeof(uint64_t);
+  part.buckets = buckets;
+  // The most entries that many buckets hold: buckets_for(n, buckets) keeps
+  // them while n * 10 <= buckets * 64.
+  part.grow_above = buckets * kBucketSlots * 8 / 10;
+  uint64_t* slots = part.slots.data() + part.first;
+  for (size_t i = 0; i < old_slots; ++i) {
+    const uint64_t e = old[old_first + i];
+    if (!e) continue;
+    for (size_t b = bucket_of(e >> 32, buckets);; b = b + 1 == buckets ? 0 : b + 1)
+      for (size_t j = 0; j < kBucketSlots; ++j)
+        if (!slots[b * kBucketSlots + j]) {
+          slots[b * kBucketSlots + j] = e;
+          goto next;
+        }
+  next:;
+  }
 }
 
 std::optional<uint32_t> NearDuplicateIndex::find_exact(uint64_t fp) const {
@@ -603,9 +640,15 @@ std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text, c
   return own_key;
 }
 
+size_t NearDuplicateIndex::band_bytes() const {
+  size_t total = 0;
+  for (const BandPart& part : parts_) total += bytes_of(part.slots);
+  return total;
+}
+
 size_t NearDuplicateIndex::memory_bytes() const {
   return bytes_of(perm_) + bytes_of(rank_by_bin_) + bytes_of(group_keys_) + bytes_of(group_extra_indexed_) +
-         bytes_of(pool_) + bytes_of(band_slots_) + bytes_of(exact_fps_) +
+         bytes_of(pool_) + band_bytes() + bytes_of(exact_fps_) +
          bytes_of(exact_groups_) + bytes_of(text_) + bytes_of(words_) +
          bytes_of(shingles_) + bytes_of(signature_) + bytes_of(band_keys_) +
          bytes_of(best_rank_) + bytes_of(sketch_) + bytes_of(sketch_set_) +

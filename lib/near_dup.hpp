@@ -138,8 +138,10 @@ class NearDuplicateIndex {
   std::optional<Match> best_match();
   size_t bytes_after(bool new_group, bool new_text, bool new_exact) const;
   void index_text(uint32_t group);
-  void resize_bands(size_t buckets);
+  struct BandPart;
+  void resize_part(BandPart& part, size_t buckets);
   void insert_band(uint64_t entry);
+  size_t band_bytes() const;
   void record_exact(uint64_t fingerprint, uint32_t group);
   std::optional<uint32_t> find_exact(uint64_t fingerprint) const;
 
@@ -160,12 +162,23 @@ class NearDuplicateIndex {
   HugeBuffer<uint32_t> pool_;
   size_t indexed_ = 0;
   // Band table: open addressing over buckets of 8 slots (one cache line each,
-  // from band_slots_[band_first_]); an entry goes to the first free slot from
-  // its home bucket on. A slot is (check << 32) | (text + 1), 0 when empty;
-  // the check, the band key's high half, also picks the home bucket, so
-  // growing needs no keys. Texts may share a key.
-  HugeBuffer<uint64_t> band_slots_;
-  size_t band_first_ = 0, band_buckets_ = 0, band_used_ = 0;
+  // from slots[first]); an entry goes to the first free slot from its home
+  // bucket on. A slot is (check << 32) | (text + 1), 0 when empty; the check,
+  // the band key's high half, also picks the home bucket, so growing needs no
+  // keys. Texts may share a key. The table is cut in kBandParts parts by the
+  // check's top bits, each a table of its own that grows on its own: growing
+  // holds the old copy of one part, not of the whole table, so the peak
+  // memory (and the fresh pages the kernel must clear) is about the table's
+  // size, not 2.5 times it.
+  struct BandPart {
+    HugeBuffer<uint64_t> slots;
+    size_t first = 0, buckets = 0, used = 0;
+    size_t grow_above = 0;  // the most entries `buckets` hold (buckets_for())
+  };
+  static constexpr unsigned kBandPartBits = 4, kBandParts = 1u << kBandPartBits;
+  BandPart parts_[kBandParts];
+  uint8_t part_adds_[kBandParts] = {};  // the text's bands in each part
+  uint32_t parts_touched_ = 0;          // a bit per part with some
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
   HugeBuffer<uint64_t> exact_fps_;
   HugeBuffer<uint32_t> exact_groups_;
