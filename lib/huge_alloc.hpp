@@ -80,13 +80,15 @@ struct HugeAllocator {
 };
 
 // A growable array of a trivially copyable T for the tables that grow with
-// the input, without std::vector's costs there: blocks of kThreshold bytes
-// and more come from mmap (huge_alloc_detail::map), and growing one moves its
-// pages into the larger mapping (mremap) instead of copying them, so an
-// append-only table never holds two copies at once; a table made with
-// HugeBuffer(n) is zero from the mapping (or calloc), not written. Smaller
-// blocks use malloc. capacity() is exactly what reserve() asked for, as with
-// std::vector, so memory accounting over it stays the same.
+// the input, without std::vector's costs there. Blocks of 2 MiB and more come
+// from huge_alloc_detail::map (huge pages; sizes that fill whole huge pages
+// waste nothing), blocks of 64 KiB and more from plain mmap, smaller ones
+// from malloc; a mapped block grows by mremap, which moves its pages instead
+// of copying them, so an append-only table never holds two copies at once,
+// and a freed block goes back to the kernel, not to a heap where it would
+// stay resident. A table made with HugeBuffer(n) is zero from the mapping
+// (or calloc), not written. capacity() is exactly what reserve() asked for,
+// as with std::vector, so memory accounting over it stays the same.
 template <typename T>
 class HugeBuffer {
   static_assert(std::is_trivially_copyable_v<T>);
@@ -98,12 +100,7 @@ class HugeBuffer {
   explicit HugeBuffer(size_t n) : size_(n), capacity_(n) {
     if (n == 0) return;
     if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
-    if (huge(n)) {
-      data_ = static_cast<T*>(huge_alloc_detail::map(n * sizeof(T)));
-    } else {
-      data_ = static_cast<T*>(std::calloc(n, sizeof(T)));
-      if (!data_) throw std::bad_alloc();
-    }
+    data_ = static_cast<T*>(allocate(n * sizeof(T)));
   }
   HugeBuffer(const HugeBuffer&) = delete;
   HugeBuffer& operator=(const HugeBuffer&) = delete;
@@ -112,7 +109,7 @@ class HugeBuffer {
     swap(o);
     return *this;
   }
-  ~HugeBuffer() { release(data_, capacity_); }
+  ~HugeBuffer() { release(data_, capacity_ * sizeof(T)); }
 
   void swap(HugeBuffer& o) noexcept {
     std::swap(data_, o.data_);
@@ -129,18 +126,23 @@ class HugeBuffer {
   void reserve(size_t n) {
     if (n <= capacity_) return;
     if (n > SIZE_MAX / sizeof(T)) throw std::bad_alloc();
-    T* p;
-    if (!huge(n)) {
-      p = static_cast<T*>(std::realloc(data_, n * sizeof(T)));
+    const size_t old_bytes = capacity_ * sizeof(T), bytes = n * sizeof(T);
+    const Tier from = tier(old_bytes), to = tier(bytes);
+    void* p = nullptr;
+    if (data_ && from == to && to == kHugeMap) {
+      p = huge_alloc_detail::grow(data_, old_bytes, bytes);
+    } else if (data_ && from == to && to == kMap) {
+      p = ::mremap(data_, page_len(old_bytes), page_len(bytes), MREMAP_MAYMOVE);
+      if (p == MAP_FAILED) throw std::bad_alloc();
+    } else if (data_ && from == to) {
+      p = std::realloc(data_, bytes);
       if (!p) throw std::bad_alloc();
-    } else if (huge(capacity_)) {
-      p = static_cast<T*>(huge_alloc_detail::grow(data_, capacity_ * sizeof(T), n * sizeof(T)));
     } else {
-      p = static_cast<T*>(huge_alloc_detail::map(n * sizeof(T)));
+      p = allocate(bytes);
       if (size_) std::memcpy(p, data_, size_ * sizeof(T));
-      std::free(data_);
+      release(data_, old_bytes);
     }
-    data_ = p;
+    data_ = static_cast<T*>(p);
     capacity_ = n;
   }
   // As std::vector: doubles when full.
@@ -155,11 +157,34 @@ class HugeBuffer {
   }
 
  private:
-  static bool huge(size_t n) { return n * sizeof(T) >= huge_alloc_detail::kThreshold; }
-  static void release(T* p, size_t capacity) {
+  enum Tier { kMalloc, kMap, kHugeMap };
+  static constexpr size_t kMapBytes = size_t{64} << 10;
+  static Tier tier(size_t bytes) {
+    return bytes >= huge_alloc_detail::kHuge ? kHugeMap : bytes >= kMapBytes ? kMap : kMalloc;
+  }
+  static size_t page_len(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
+  // Zeroed memory for `bytes` (> 0) of the tier they fall in.
+  static void* allocate(size_t bytes) {
+    switch (tier(bytes)) {
+      case kHugeMap: return huge_alloc_detail::map(bytes);
+      case kMap: {
+        void* p = ::mmap(nullptr, page_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (p == MAP_FAILED) throw std::bad_alloc();
+        return p;
+      }
+      case kMalloc: break;
+    }
+    void* p = std::calloc(bytes, 1);
+    if (!p) throw std::bad_alloc();
+    return p;
+  }
+  static void release(void* p, size_t bytes) {
     if (!p) return;
-    if (huge(capacity)) huge_alloc_detail::unmap(p, capacity * sizeof(T));
-    else std::free(p);
+    switch (tier(bytes)) {
+      case kHugeMap: huge_alloc_detail::unmap(p, bytes); return;
+      case kMap: ::munmap(p, page_len(bytes)); return;
+      case kMalloc: std::free(p); return;
+    }
   }
 
   T* data_ = nullptr;

@@ -176,8 +176,15 @@ size_t slots_for(size_t used, size_t slots) {
 // with doubling costs 16.
 // Each of the table's parts starts with 8 buckets (the whole table with 128).
 constexpr size_t kBucketSlots = 8, kInitialBuckets = 8;
+size_t band_vector_size(size_t buckets);
 size_t buckets_for(size_t used, size_t buckets) {
+  if (used * 10 <= buckets * kBucketSlots * 8) return buckets;
   while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
+  // A part of 2 MiB or more lives in huge pages (HugeBuffer): it takes all of
+  // its last one, which would otherwise be resident and unused.
+  constexpr size_t kHugeSlots = (size_t{2} << 20) / sizeof(uint64_t);
+  if (const size_t slots = band_vector_size(buckets); slots >= kHugeSlots)
+    buckets = ((slots + kHugeSlots - 1) / kHugeSlots * kHugeSlots - (kBucketSlots - 1)) / kBucketSlots;
   return buckets;
 }
 // A check's part (its top bits), and its home bucket in the part (from the
