@@ -184,6 +184,7 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
         if (words > 0) ++stats_.short_texts;
       } else {
         const XXH128_hash_t own = XXH3_128bits(text_.data(), text_.size());
+        if (on & signal_bit(Signal::kNear)) near_.prefetch(own);  // loads while the text: mark is written
         if (on & signal_bit(Signal::kText)) add_mark(Signal::kText, own, e.text);
         if (on & signal_bit(Signal::kNear))
           if (auto key = near_.assign(text_, own)) add_mark(Signal::kNear, *key, e.text);

@@ -80,15 +80,16 @@ struct HugeAllocator {
 };
 
 // A growable array of a trivially copyable T for the tables that grow with
-// the input, without std::vector's costs there. Blocks of 2 MiB and more come
-// from huge_alloc_detail::map (huge pages; sizes that fill whole huge pages
-// waste nothing), blocks of 64 KiB and more from plain mmap, smaller ones
-// from malloc; a mapped block grows by mremap, which moves its pages instead
-// of copying them, so an append-only table never holds two copies at once,
-// and a freed block goes back to the kernel, not to a heap where it would
-// stay resident. A table made with HugeBuffer(n) is zero from the mapping
-// (or calloc), not written. capacity() is exactly what reserve() asked for,
-// as with std::vector, so memory accounting over it stays the same.
+// the input, without std::vector's costs there. Blocks of kThreshold bytes
+// and more come from huge_alloc_detail::map (huge pages: a size that fills
+// whole huge pages wastes nothing), smaller ones from malloc; a mapped block
+// grows by mremap, which moves its pages instead of copying them, so an
+// append-only table never holds two copies at once. A table made with
+// HugeBuffer(n) is zero from the mapping (or calloc), not written.
+// capacity() is exactly what reserve() asked for, as with std::vector, so
+// memory accounting over it stays the same. (Plain 4 KiB-page mappings for
+// the sizes below were tried: on a virtual machine their page faults cost
+// more than malloc's heap, 20 % of chorus-hash on repeated texts.)
 template <typename T>
 class HugeBuffer {
   static_assert(std::is_trivially_copyable_v<T>);
@@ -131,9 +132,6 @@ class HugeBuffer {
     void* p = nullptr;
     if (data_ && from == to && to == kHugeMap) {
       p = huge_alloc_detail::grow(data_, old_bytes, bytes);
-    } else if (data_ && from == to && to == kMap) {
-      p = ::mremap(data_, page_len(old_bytes), page_len(bytes), MREMAP_MAYMOVE);
-      if (p == MAP_FAILED) throw std::bad_alloc();
     } else if (data_ && from == to) {
       p = std::realloc(data_, bytes);
       if (!p) throw std::bad_alloc();
@@ -157,34 +155,19 @@ class HugeBuffer {
   }
 
  private:
-  enum Tier { kMalloc, kMap, kHugeMap };
-  static constexpr size_t kMapBytes = size_t{64} << 10;
-  static Tier tier(size_t bytes) {
-    return bytes >= huge_alloc_detail::kHuge ? kHugeMap : bytes >= kMapBytes ? kMap : kMalloc;
-  }
-  static size_t page_len(size_t bytes) { return (bytes + 4095) / 4096 * 4096; }
+  enum Tier { kMalloc, kHugeMap };
+  static Tier tier(size_t bytes) { return bytes >= huge_alloc_detail::kThreshold ? kHugeMap : kMalloc; }
   // Zeroed memory for `bytes` (> 0) of the tier they fall in.
   static void* allocate(size_t bytes) {
-    switch (tier(bytes)) {
-      case kHugeMap: return huge_alloc_detail::map(bytes);
-      case kMap: {
-        void* p = ::mmap(nullptr, page_len(bytes), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-        if (p == MAP_FAILED) throw std::bad_alloc();
-        return p;
-      }
-      case kMalloc: break;
-    }
+    if (tier(bytes) == kHugeMap) return huge_alloc_detail::map(bytes);
     void* p = std::calloc(bytes, 1);
     if (!p) throw std::bad_alloc();
     return p;
   }
   static void release(void* p, size_t bytes) {
     if (!p) return;
-    switch (tier(bytes)) {
-      case kHugeMap: huge_alloc_detail::unmap(p, bytes); return;
-      case kMap: ::munmap(p, page_len(bytes)); return;
-      case kMalloc: std::free(p); return;
-    }
+    if (tier(bytes) == kHugeMap) huge_alloc_detail::unmap(p, bytes);
+    else std::free(p);
   }
 
   T* data_ = nullptr;

@@ -174,25 +174,32 @@ size_t slots_for(size_t used, size_t slots) {
 // found by multiplication, not a mask, so any count works). Entries cost
 // 8 / 0.53 .. 8 / 0.8 bytes, 12 on average, where linear probing at 70 %
 // with doubling costs 16.
-// Each of the table's parts starts with 8 buckets (the whole table with 128).
-constexpr size_t kBucketSlots = 8, kInitialBuckets = 8;
+// The table starts as one part of 128 buckets; when it would grow to
+// kSplitBytes it is cut in kBandParts parts instead (each then at least
+// 1 MiB, in huge pages: smaller parts would take more page faults than the
+// peak they save).
+constexpr size_t kBucketSlots = 8, kInitialBuckets = 128;
+constexpr size_t kSplitBytes = size_t{16} << 20;
 size_t band_vector_size(size_t buckets);
-size_t buckets_for(size_t used, size_t buckets) {
-  if (used * 10 <= buckets * kBucketSlots * 8) return buckets;
-  while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
-  // A part of 2 MiB or more lives in huge pages (HugeBuffer): it takes all of
-  // its last one, which would otherwise be resident and unused.
-  constexpr size_t kHugeSlots = (size_t{2} << 20) / sizeof(uint64_t);
-  if (const size_t slots = band_vector_size(buckets); slots >= kHugeSlots)
+// A part of 1 MiB or more lives in huge pages (HugeBuffer): it takes all of
+// its last one, which would otherwise be resident and unused.
+size_t fill_huge_pages(size_t buckets) {
+  constexpr size_t kHugeSlots = huge_alloc_detail::kHuge / sizeof(uint64_t);
+  if (const size_t slots = band_vector_size(buckets); slots * sizeof(uint64_t) >= huge_alloc_detail::kThreshold)
     buckets = ((slots + kHugeSlots - 1) / kHugeSlots * kHugeSlots - (kBucketSlots - 1)) / kBucketSlots;
   return buckets;
 }
-// A check's part (its top bits), and its home bucket in the part (from the
-// remaining bits: the order of checks is kept, see resize_part()).
-constexpr unsigned kPartShift = 28;
-inline size_t part_of(uint64_t check) { return static_cast<size_t>(check >> kPartShift); }
-inline size_t bucket_of(uint64_t check, size_t buckets) {
-  return static_cast<size_t>(((check & ((uint64_t{1} << kPartShift) - 1)) * buckets) >> kPartShift);
+size_t buckets_for(size_t used, size_t buckets) {
+  if (used * 10 <= buckets * kBucketSlots * 8) return buckets;
+  while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
+  return fill_huge_pages(buckets);
+}
+// A check's part (its top bits: none while the table is one part, then
+// kBandPartBits), and its home bucket in the part (from the remaining
+// `shift` bits: the order of checks is kept, see resize_part()).
+inline size_t part_of(uint64_t check, unsigned shift) { return static_cast<size_t>(check >> shift); }
+inline size_t bucket_of(uint64_t check, size_t buckets, unsigned shift) {
+  return static_cast<size_t>(((check & ((uint64_t{1} << shift) - 1)) * buckets) >> shift);
 }
 // The vector holding `buckets` buckets and the slack to align them.
 size_t band_vector_size(size_t buckets) { return buckets * kBucketSlots + kBucketSlots - 1; }
@@ -249,8 +256,7 @@ NearDuplicateIndex::NearDuplicateIndex(const NearDupParams& params) : p_(params)
     }
     for (unsigned i = 0; i < bins_; ++i) rank_by_bin_[size_t{order[i]} * rank_stride_ + j] = static_cast<uint8_t>(i);
   }
-  static_assert(kPartShift + NearDuplicateIndex::kBandPartBits == 32);
-  for (BandPart& part : parts_) resize_part(part, kInitialBuckets);
+  resize_part(parts_[0], kInitialBuckets);
   HugeBuffer<uint64_t>(kInitialSlots).swap(exact_fps_);
   HugeBuffer<uint32_t>(kInitialSlots).swap(exact_groups_);
   signature_.resize(bins_);
@@ -356,10 +362,11 @@ void NearDuplicateIndex::compute_signature() {
     h = mix64(h);
     band_keys_[band] = h;
     // The band table is large and visited at random: start all the loads now.
-    const BandPart& part = parts_[part_of(h >> 32)];
-    ++part_adds_[part_of(h >> 32)];
-    parts_touched_ |= uint32_t{1} << part_of(h >> 32);
-    __builtin_prefetch(part.slots.data() + part.first + bucket_of(h >> 32, part.buckets) * kBucketSlots);
+    const size_t k = part_of(h >> 32, part_shift_);
+    const BandPart& part = parts_[k];
+    ++part_adds_[k];
+    parts_touched_ |= uint32_t{1} << k;
+    __builtin_prefetch(part.slots.data() + part.first + bucket_of(h >> 32, part.buckets, part_shift_) * kBucketSlots);
   }
 }
 
@@ -431,16 +438,17 @@ double NearDuplicateIndex::similarity_to(uint32_t text) {
 }
 
 // Visits every band's entries — to count them for band_full_ — and
-// verifies the candidates not yet seen, up to max_candidates.
+// verifies the candidates not yet seen, up to max_candidates, in the order
+// they were found.
 std::optional<NearDuplicateIndex::Match> NearDuplicateIndex::best_match() {
   std::optional<Match> best;
   tried_.clear();
   for (unsigned band = 0; band < p_.bands; ++band) {
     const uint64_t check = band_keys_[band] >> 32;
-    const BandPart& part = parts_[part_of(check)];
+    const BandPart& part = parts_[part_of(check, part_shift_)];
     const uint64_t* slots = part.slots.data() + part.first;
     unsigned sharing = 0;
-    size_t b = bucket_of(check, part.buckets);
+    size_t b = bucket_of(check, part.buckets, part_shift_);
     for (size_t i = 0;; ++i) {
       if (i == kBucketSlots) {  // a full bucket: the key's entries may go on
         i = 0;
@@ -454,14 +462,20 @@ std::optional<NearDuplicateIndex::Match> NearDuplicateIndex::best_match() {
       if (tried_.size() == p_.max_candidates || std::find(tried_.begin(), tried_.end(), text) != tried_.end())
         continue;
       tried_.push_back(text);
-      ++verifications_;
-      const double sim = similarity_to(text);
-      if (sim < p_.threshold) continue;
-      // The most similar; between equals, the earlier group.
-      if (!best || sim > best->similarity || (sim == best->similarity && pool_[text] < pool_[best->text]))
-        best = Match{text, sim};
+      // Each candidate's record is a cache miss: all are started now and
+      // verified once every band has been read.
+      __builtin_prefetch(pool_.data() + text);
+      __builtin_prefetch(pool_.data() + text + 16);
     }
     band_full_[band] = sharing >= p_.max_per_band_key;
+  }
+  for (const uint32_t text : tried_) {
+    ++verifications_;
+    const double sim = similarity_to(text);
+    if (sim < p_.threshold) continue;
+    // The most similar; between equals, the earlier group.
+    if (!best || sim > best->similarity || (sim == best->similarity && pool_[text] < pool_[best->text]))
+      best = Match{text, sim};
   }
   return best;
 }
@@ -488,10 +502,19 @@ size_t NearDuplicateIndex::bytes_after(bool new_group, bool new_text, bool new_e
     grow(bytes_of(pool_), capacity_for(pool_.size() + 2 + sketch_.size(), pool_.capacity()) * sizeof(uint32_t));
     // Each part that grows holds its old copy while it is rehashed, one
     // part after the other: the largest old copy is added.
-    for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
-      const BandPart& part = parts_[std::countr_zero(touched)];
-      if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
-        grow(bytes_of(part.slots), band_vector_size(buckets_for(after, part.buckets)) * sizeof(uint64_t));
+    // Cutting the table in parts holds the whole old table while it is
+    // rehashed.
+    size_t split[kBandParts];
+    if (split_due(split)) {
+      size_t bytes = 0;
+      for (size_t b : split) bytes += band_vector_size(b) * sizeof(uint64_t);
+      grow(bytes_of(parts_[0].slots), bytes);
+    } else {
+      for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+        const BandPart& part = parts_[std::countr_zero(touched)];
+        if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+          grow(bytes_of(part.slots), band_vector_size(buckets_for(after, part.buckets)) * sizeof(uint64_t));
+      }
     }
   }
   if (new_exact) {
@@ -513,22 +536,58 @@ void NearDuplicateIndex::index_text(uint32_t group) {
   ++indexed_;
 
   // As bytes_after() counted: every band of the text, full or not.
-  for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
-    BandPart& part = parts_[std::countr_zero(touched)];
-    if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
-      resize_part(part, buckets_for(after, part.buckets));
+  if (size_t split[kBandParts]; split_due(split)) {
+    split_bands(split);
+  } else {
+    for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+      BandPart& part = parts_[std::countr_zero(touched)];
+      if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+        resize_part(part, buckets_for(after, part.buckets));
+    }
   }
   for (unsigned band = 0; band < p_.bands; ++band)
     if (!band_full_[band]) {
       insert_band(((band_keys_[band] >> 32) << 32) | id);
-      ++parts_[part_of(band_keys_[band] >> 32)].used;
+      ++parts_[part_of(band_keys_[band] >> 32, part_shift_)].used;
+    }
+}
+
+// Whether adding the text's bands makes the one-part table cut itself in
+// parts; if so, each part's buckets (room for its entries and the text's).
+bool NearDuplicateIndex::split_due(size_t* buckets) const {
+  const BandPart& whole = parts_[0];
+  if (part_shift_ != 32 || whole.used + p_.bands <= whole.grow_above) return false;
+  const size_t grown = buckets_for(whole.used + p_.bands, whole.buckets);
+  if (band_vector_size(grown) * sizeof(uint64_t) < kSplitBytes) return false;
+  constexpr unsigned shift = 32 - kBandPartBits;
+  size_t count[kBandParts] = {};
+  const uint64_t* slots = whole.slots.data() + whole.first;
+  for (size_t i = 0; i < whole.buckets * kBucketSlots; ++i)
+    if (slots[i]) ++count[part_of(slots[i] >> 32, shift)];
+  for (unsigned band = 0; band < p_.bands; ++band) ++count[part_of(band_keys_[band] >> 32, shift)];
+  const size_t each = fill_huge_pages(grown / kBandParts);
+  for (unsigned k = 0; k < kBandParts; ++k) buckets[k] = buckets_for(count[k], each);
+  return true;
+}
+
+// Cuts the one-part table in kBandParts parts of `buckets` buckets each.
+void NearDuplicateIndex::split_bands(const size_t* buckets) {
+  BandPart whole = std::move(parts_[0]);
+  parts_[0] = BandPart{};
+  part_shift_ = 32 - kBandPartBits;
+  for (unsigned k = 0; k < kBandParts; ++k) resize_part(parts_[k], buckets[k]);
+  const uint64_t* slots = whole.slots.data() + whole.first;
+  for (size_t i = 0; i < whole.buckets * kBucketSlots; ++i)
+    if (slots[i]) {
+      insert_band(slots[i]);
+      ++parts_[part_of(slots[i] >> 32, part_shift_)].used;
     }
 }
 
 void NearDuplicateIndex::insert_band(uint64_t entry) {
-  BandPart& part = parts_[part_of(entry >> 32)];
+  BandPart& part = parts_[part_of(entry >> 32, part_shift_)];
   uint64_t* slots = part.slots.data() + part.first;
-  for (size_t b = bucket_of(entry >> 32, part.buckets);; b = b + 1 == part.buckets ? 0 : b + 1)
+  for (size_t b = bucket_of(entry >> 32, part.buckets, part_shift_);; b = b + 1 == part.buckets ? 0 : b + 1)
     for (size_t i = 0; i < kBucketSlots; ++i)
       if (!slots[b * kBucketSlots + i]) {
         slots[b * kBucketSlots + i] = entry;
@@ -553,7 +612,7 @@ void NearDuplicateIndex::resize_part(BandPart& part, size_t buckets) {
   for (size_t i = 0; i < old_slots; ++i) {
     const uint64_t e = old[old_first + i];
     if (!e) continue;
-    for (size_t b = bucket_of(e >> 32, buckets);; b = b + 1 == buckets ? 0 : b + 1)
+    for (size_t b = bucket_of(e >> 32, buckets, part_shift_);; b = b + 1 == buckets ? 0 : b + 1)
       for (size_t j = 0; j < kBucketSlots; ++j)
         if (!slots[b * kBucketSlots + j]) {
           slots[b * kBucketSlots + j] = e;
@@ -593,24 +652,25 @@ void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
   ++exact_used_;
 }
 
+void NearDuplicateIndex::prefetch(const XXH128_hash_t own_key) const {
+  const uint64_t fp = own_key.low64 ? own_key.low64 : 1;
+  const size_t home = fp & (exact_fps_.size() - 1);
+  __builtin_prefetch(exact_fps_.data() + home);
+  __builtin_prefetch(exact_groups_.data() + home);
+}
+
 std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text) {
   return assign(text, XXH3_128bits(text.data(), text.size()));
 }
 
 std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text, const XXH128_hash_t own_key) {
   // A text seen before (the common case: copies) is answered by the
-  // identical-text table without going further than its words (only texts
-  // long enough to get a key are in it, so a text too short for one is not
-  // found either way). The table's slot is a cache miss in a large index:
-  // it is fetched while the words are split, not waited for.
+  // identical-text table, without looking at its words (only texts long
+  // enough to get a key are in it). In a large index its slot is a cache
+  // miss: the caller may have started it with prefetch().
   const uint64_t fp = own_key.low64 ? own_key.low64 : 1;  // 0 marks an empty slot
-  {
-    const size_t home = fp & (exact_fps_.size() - 1);
-    __builtin_prefetch(exact_fps_.data() + home);
-    __builtin_prefetch(exact_groups_.data() + home);
-  }
-  if (!split_words(text)) return std::nullopt;
   if (auto group = find_exact(fp)) return group_keys_[*group];
+  if (!split_words(text)) return std::nullopt;
 
   compute_shingles();
   compute_signature();

@@ -112,6 +112,10 @@ class NearDuplicateIndex {
   // The same, given the text's XXH3-128 (its text: key), which the caller
   // has often computed already: the result is identical.
   std::optional<XXH128_hash_t> assign(std::string_view normalized_text, XXH128_hash_t own_key);
+  // Starts loading what assign(text, own_key) reads first (the identical-text
+  // table's slot, a cache miss in a large index), so that work done in
+  // between hides it. Changes nothing.
+  void prefetch(XXH128_hash_t own_key) const;
 
   size_t groups() const { return group_keys_.size(); }
   size_t memory_bytes() const;
@@ -141,6 +145,8 @@ class NearDuplicateIndex {
   struct BandPart;
   void resize_part(BandPart& part, size_t buckets);
   void insert_band(uint64_t entry);
+  bool split_due(size_t* buckets) const;
+  void split_bands(const size_t* buckets);
   size_t band_bytes() const;
   void record_exact(uint64_t fingerprint, uint32_t group);
   std::optional<uint32_t> find_exact(uint64_t fingerprint) const;
@@ -165,18 +171,19 @@ class NearDuplicateIndex {
   // from slots[first]); an entry goes to the first free slot from its home
   // bucket on. A slot is (check << 32) | (text + 1), 0 when empty; the check,
   // the band key's high half, also picks the home bucket, so growing needs no
-  // keys. Texts may share a key. The table is cut in kBandParts parts by the
-  // check's top bits, each a table of its own that grows on its own: growing
-  // holds the old copy of one part, not of the whole table, so the peak
-  // memory (and the fresh pages the kernel must clear) is about the table's
-  // size, not 2.5 times it.
+  // keys. Texts may share a key. Once large (kSplitBytes), the table is cut
+  // in kBandParts parts by the check's top bits, each a table of its own that
+  // grows on its own: growing holds the old copy of one part, not of the
+  // whole table, so the peak memory (and the fresh pages the kernel must
+  // clear) is about the table's size, not 2.5 times it.
   struct BandPart {
     HugeBuffer<uint64_t> slots;
     size_t first = 0, buckets = 0, used = 0;
     size_t grow_above = 0;  // the most entries `buckets` hold (buckets_for())
   };
   static constexpr unsigned kBandPartBits = 4, kBandParts = 1u << kBandPartBits;
-  BandPart parts_[kBandParts];
+  BandPart parts_[kBandParts];  // parts_[0] alone until the table is cut
+  unsigned part_shift_ = 32;     // 32 - the check bits that pick a part
   uint8_t part_adds_[kBandParts] = {};  // the text's bands in each part
   uint32_t parts_touched_ = 0;          // a bit per part with some
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
