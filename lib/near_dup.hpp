@@ -97,10 +97,6 @@ struct NearDupParams {
 // Whether `params` describe a usable index; the message names the bad field.
 Status validate(const NearDupParams& params);
 
-// The tables that grow with the input: huge pages (huge_alloc.hpp).
-template <typename T>
-using BigVector = std::vector<T, HugeAllocator<T>>;
-
 class NearDuplicateIndex {
  public:
   // `params` must pass validate().
@@ -159,6 +155,7 @@ class NearDuplicateIndex {
   std::vector<uint8_t> perm_, rank_by_bin_;
   size_t rank_stride_;
 
+  // The tables that grow with the input: huge pages (huge_alloc.hpp).
   HugeBuffer<XXH128_hash_t> group_keys_;
   HugeBuffer<uint8_t> group_extra_indexed_;  // members indexed so far, per group
   // A record per indexed text: its group, its number of fingerprints, then
@@ -184,7 +181,7 @@ class NearDuplicateIndex {
   static constexpr unsigned kBandPartBits = 4, kBandParts = 1u << kBandPartBits;
   BandPart parts_[kBandParts];  // parts_[0] alone until the table is cut
   unsigned part_shift_ = 32;     // 32 - the check bits that pick a part
-  uint8_t part_adds_[kBandParts] = {};  // the text's bands in each part
+  uint16_t part_adds_[kBandParts] = {};  // the text's bands in each part (up to 256)
   uint32_t parts_touched_ = 0;          // a bit per part with some
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
   HugeBuffer<uint64_t> exact_fps_;
