@@ -183,9 +183,11 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
       if (words < opt_.min_tokens) {
         if (words > 0) ++stats_.short_texts;
       } else {
-        if (on & signal_bit(Signal::kText)) add_mark(Signal::kText, XXH3_128bits(text_.data(), text_.size()), e.text);
+        const XXH128_hash_t own = XXH3_128bits(text_.data(), text_.size());
+        if (on & signal_bit(Signal::kNear)) near_.prefetch(own);  // loads while the text: mark is written
+        if (on & signal_bit(Signal::kText)) add_mark(Signal::kText, own, e.text);
         if (on & signal_bit(Signal::kNear))
-          if (auto key = near_.assign(text_)) add_mark(Signal::kNear, *key, e.text);
+          if (auto key = near_.assign(text_, own)) add_mark(Signal::kNear, *key, e.text);
       }
     }
 
@@ -253,11 +255,31 @@ void Fingerprinter::commit(std::string_view output, OutputStream& out) {
   size_t sep = output.find('\x01');
   std::string_view marks = output.substr(0, sep);
   out.write(marks);
-  // Count the marks by kind: the text before each line's ':'.
+  // Count the marks by kind: the text before each line's ':'. The kind is
+  // guessed from its first letters and checked; signal_of_key() is the rule.
   for (size_t pos = 0; pos < marks.size();) {
-    size_t nl = marks.find('\n', pos);
-    if (auto s = signal_of_key(marks.substr(pos, nl - pos))) ++stats_.marks[static_cast<size_t>(*s)];
-    pos = nl + 1;
+    const std::string_view line = marks.substr(pos, marks.find('\n', pos) - pos);
+    std::optional<Signal> s;
+    if (line.size() > 4) {
+      switch (line[0]) {
+        case 's': s = Signal::kShare; break;
+        case 'r': s = Signal::kReply; break;
+        case 'n': s = Signal::kNear; break;
+        case 'u': s = Signal::kUrl; break;
+        case 'd': s = Signal::kDomain; break;
+        case 't': s = line[1] == 'e' ? Signal::kText : line[3] == ':' ? Signal::kTag : Signal::kTagSeq; break;
+        case 'm': s = line[2] == 'n' ? Signal::kMention : Signal::kMedia; break;
+        default: break;
+      }
+      if (s) {
+        const std::string_view name = signal_name(*s);
+        if (line.size() <= name.size() || line.compare(0, name.size(), name) != 0 || line[name.size()] != ':')
+          s.reset();
+      }
+    }
+    if (!s) s = signal_of_key(line);
+    if (s) ++stats_.marks[static_cast<size_t>(*s)];
+    pos += line.size() + 1;
   }
   if (sep == std::string_view::npos || !labels_out_) return;
   std::string_view labels = output.substr(sep + 1);

@@ -48,14 +48,34 @@ Status parse_mark(std::string_view line, Mark& m) {
   return {};
 }
 
+namespace {
+
+// "00" to "99": two digits a step (a step a digit was 3 % of chorus-hash).
+constexpr char kDigitPairs[] =
+    "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+    "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+    "8081828384858687888990919293949596979899";
+
+// The `digits` (even) low decimal digits of v, zero-padded, ending at end.
+inline void write_digits(char* end, uint64_t v, int digits) {
+  for (; digits > 0; digits -= 2, v /= 100) {
+    const char* d = kDigitPairs + 2 * (v % 100);
+    *--end = d[1];
+    *--end = d[0];
+  }
+}
+
+}  // namespace
+
 void append_mark_time(std::string& out, Micros ts) {
-  int64_t secs = ts / 1000000, frac = ts % 1000000;
+  const auto secs = static_cast<uint64_t>(ts / 1000000);
+  uint64_t frac = static_cast<uint64_t>(ts % 1000000);
   char buf[24];
-  for (int i = 9; i >= 0; --i, secs /= 10) buf[i] = static_cast<char>('0' + secs % 10);
+  write_digits(buf + 10, secs, 10);
   size_t n = 10;
   if (frac) {
     buf[n++] = '.';
-    for (int i = 5; i >= 0; --i, frac /= 10) buf[n + i] = static_cast<char>('0' + frac % 10);
+    write_digits(buf + n + 6, frac, 6);
     n += 6;
     while (buf[n - 1] == '0') --n;
   }

@@ -174,12 +174,33 @@ size_t slots_for(size_t used, size_t slots) {
 // found by multiplication, not a mask, so any count works). Entries cost
 // 8 / 0.53 .. 8 / 0.8 bytes, 12 on average, where linear probing at 70 %
 // with doubling costs 16.
+// The table starts as one part of 128 buckets; when it would grow to
+// kSplitBytes it is cut in kBandParts parts instead (each then at least
+// 1 MiB, in huge pages: smaller parts would take more page faults than the
+// peak they save).
 constexpr size_t kBucketSlots = 8, kInitialBuckets = 128;
-size_t buckets_for(size_t used, size_t buckets) {
-  while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
+constexpr size_t kSplitBytes = size_t{16} << 20;
+size_t band_vector_size(size_t buckets);
+// A part of 1 MiB or more lives in huge pages (HugeBuffer): it takes all of
+// its last one, which would otherwise be resident and unused.
+size_t fill_huge_pages(size_t buckets) {
+  constexpr size_t kHugeSlots = huge_alloc_detail::kHuge / sizeof(uint64_t);
+  if (const size_t slots = band_vector_size(buckets); slots * sizeof(uint64_t) >= huge_alloc_detail::kThreshold)
+    buckets = ((slots + kHugeSlots - 1) / kHugeSlots * kHugeSlots - (kBucketSlots - 1)) / kBucketSlots;
   return buckets;
 }
-inline size_t bucket_of(uint64_t check, size_t buckets) { return static_cast<size_t>((check * buckets) >> 32); }
+size_t buckets_for(size_t used, size_t buckets) {
+  if (used * 10 <= buckets * kBucketSlots * 8) return buckets;
+  while (used * 10 > buckets * kBucketSlots * 8) buckets += buckets / 2;
+  return fill_huge_pages(buckets);
+}
+// A check's part (its top bits: none while the table is one part, then
+// kBandPartBits), and its home bucket in the part (from the remaining
+// `shift` bits: the order of checks is kept, see resize_part()).
+inline size_t part_of(uint64_t check, unsigned shift) { return static_cast<size_t>(check >> shift); }
+inline size_t bucket_of(uint64_t check, size_t buckets, unsigned shift) {
+  return static_cast<size_t>(((check & ((uint64_t{1} << shift) - 1)) * buckets) >> shift);
+}
 // The vector holding `buckets` buckets and the slack to align them.
 size_t band_vector_size(size_t buckets) { return buckets * kBucketSlots + kBucketSlots - 1; }
 // Vectors grow by doubling, through this one rule, so bytes_after() can say
@@ -188,13 +209,13 @@ size_t capacity_for(size_t need, size_t capacity) {
   if (need <= capacity) return capacity;
   return std::max({need, capacity * 2, size_t{16}});
 }
-template <typename T, typename A>
-void reserve_for(std::vector<T, A>& v, size_t extra) {
+template <typename V>
+void reserve_for(V& v, size_t extra) {
   v.reserve(capacity_for(v.size() + extra, v.capacity()));
 }
-template <typename T, typename A>
-size_t bytes_of(const std::vector<T, A>& v) {
-  return v.capacity() * sizeof(T);
+template <typename V>
+size_t bytes_of(const V& v) {
+  return v.capacity() * sizeof(typename V::value_type);
 }
 
 // Whether fingerprint f is in the hash set (power-of-two size, 0 = empty).
@@ -235,9 +256,9 @@ NearDuplicateIndex::NearDuplicateIndex(const NearDupParams& params) : p_(params)
     }
     for (unsigned i = 0; i < bins_; ++i) rank_by_bin_[size_t{order[i]} * rank_stride_ + j] = static_cast<uint8_t>(i);
   }
-  resize_bands(kInitialBuckets);
-  exact_fps_.assign(kInitialSlots, 0);
-  exact_groups_.assign(kInitialSlots, 0);
+  resize_part(parts_[0], kInitialBuckets);
+  HugeBuffer<uint64_t>(kInitialSlots).swap(exact_fps_);
+  HugeBuffer<uint32_t>(kInitialSlots).swap(exact_groups_);
   signature_.resize(bins_);
   best_rank_.resize(rank_stride_);
   band_keys_.resize(p_.bands);
@@ -332,15 +353,20 @@ void NearDuplicateIndex::compute_signature() {
       }
     }
   }
-  const uint64_t* slots = band_slots_.data() + band_first_;
   const unsigned rows = p_.rows;
+  std::fill(std::begin(part_adds_), std::end(part_adds_), 0);
+  parts_touched_ = 0;
   for (unsigned band = 0; band < p_.bands; ++band) {
     uint64_t h = p_.seed ^ kBandSalt ^ (uint64_t{band} * 0x9e3779b97f4a7c15ULL);
     for (unsigned r = 0; r < rows; ++r) h = std::rotl(h, 23) ^ sig[band * rows + r];
     h = mix64(h);
     band_keys_[band] = h;
     // The band table is large and visited at random: start all the loads now.
-    __builtin_prefetch(slots + bucket_of(h >> 32, band_buckets_) * kBucketSlots);
+    const size_t k = part_of(h >> 32, part_shift_);
+    const BandPart& part = parts_[k];
+    ++part_adds_[k];
+    parts_touched_ |= uint32_t{1} << k;
+    __builtin_prefetch(part.slots.data() + part.first + bucket_of(h >> 32, part.buckets, part_shift_) * kBucketSlots);
   }
 }
 
@@ -412,19 +438,21 @@ double NearDuplicateIndex::similarity_to(uint32_t text) {
 }
 
 // Visits every band's entries — to count them for band_full_ — and
-// verifies the candidates not yet seen, up to max_candidates.
+// verifies the candidates not yet seen, up to max_candidates, in the order
+// they were found.
 std::optional<NearDuplicateIndex::Match> NearDuplicateIndex::best_match() {
   std::optional<Match> best;
   tried_.clear();
-  const uint64_t* slots = band_slots_.data() + band_first_;
   for (unsigned band = 0; band < p_.bands; ++band) {
     const uint64_t check = band_keys_[band] >> 32;
+    const BandPart& part = parts_[part_of(check, part_shift_)];
+    const uint64_t* slots = part.slots.data() + part.first;
     unsigned sharing = 0;
-    size_t b = bucket_of(check, band_buckets_);
+    size_t b = bucket_of(check, part.buckets, part_shift_);
     for (size_t i = 0;; ++i) {
       if (i == kBucketSlots) {  // a full bucket: the key's entries may go on
         i = 0;
-        b = b + 1 == band_buckets_ ? 0 : b + 1;
+        b = b + 1 == part.buckets ? 0 : b + 1;
       }
       const uint64_t e = slots[b * kBucketSlots + i];
       if (!e) break;
@@ -434,14 +462,20 @@ std::optional<NearDuplicateIndex::Match> NearDuplicateIndex::best_match() {
       if (tried_.size() == p_.max_candidates || std::find(tried_.begin(), tried_.end(), text) != tried_.end())
         continue;
       tried_.push_back(text);
-      ++verifications_;
-      const double sim = similarity_to(text);
-      if (sim < p_.threshold) continue;
-      // The most similar; between equals, the earlier group.
-      if (!best || sim > best->similarity || (sim == best->similarity && pool_[text] < pool_[best->text]))
-        best = Match{text, sim};
+      // Each candidate's record is a cache miss: all are started now and
+      // verified once every band has been read.
+      __builtin_prefetch(pool_.data() + text);
+      __builtin_prefetch(pool_.data() + text + 16);
     }
     band_full_[band] = sharing >= p_.max_per_band_key;
+  }
+  for (const uint32_t text : tried_) {
+    ++verifications_;
+    const double sim = similarity_to(text);
+    if (sim < p_.threshold) continue;
+    // The most similar; between equals, the earlier group.
+    if (!best || sim > best->similarity || (sim == best->similarity && pool_[text] < pool_[best->text]))
+      best = Match{text, sim};
   }
   return best;
 }
@@ -466,7 +500,22 @@ size_t NearDuplicateIndex::bytes_after(bool new_group, bool new_text, bool new_e
   }
   if (new_text) {
     grow(bytes_of(pool_), capacity_for(pool_.size() + 2 + sketch_.size(), pool_.capacity()) * sizeof(uint32_t));
-    grow(bytes_of(band_slots_), band_vector_size(buckets_for(band_used_ + p_.bands, band_buckets_)) * sizeof(uint64_t));
+    // Each part that grows holds its old copy while it is rehashed, one
+    // part after the other: the largest old copy is added.
+    // Cutting the table in parts holds the whole old table while it is
+    // rehashed.
+    size_t split[kBandParts];
+    if (split_due(split)) {
+      size_t bytes = 0;
+      for (size_t b : split) bytes += band_vector_size(b) * sizeof(uint64_t);
+      grow(bytes_of(parts_[0].slots), bytes);
+    } else {
+      for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+        const BandPart& part = parts_[std::countr_zero(touched)];
+        if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+          grow(bytes_of(part.slots), band_vector_size(buckets_for(after, part.buckets)) * sizeof(uint64_t));
+      }
+    }
   }
   if (new_exact) {
     size_t slots = slots_for(exact_used_ + 1, exact_fps_.size());
@@ -483,21 +532,62 @@ void NearDuplicateIndex::index_text(uint32_t group) {
   const uint64_t id = pool_.size() + 1;
   pool_.push_back(group);
   pool_.push_back(static_cast<uint32_t>(sketch_.size()));
-  pool_.insert(pool_.end(), sketch_.begin(), sketch_.end());
+  pool_.append(sketch_.data(), sketch_.size());
   ++indexed_;
 
-  if (size_t buckets = buckets_for(band_used_ + p_.bands, band_buckets_); buckets != band_buckets_)
-    resize_bands(buckets);
+  // As bytes_after() counted: every band of the text, full or not.
+  if (size_t split[kBandParts]; split_due(split)) {
+    split_bands(split);
+  } else {
+    for (uint32_t touched = parts_touched_; touched; touched &= touched - 1) {
+      BandPart& part = parts_[std::countr_zero(touched)];
+      if (const size_t after = part.used + part_adds_[std::countr_zero(touched)]; after > part.grow_above)
+        resize_part(part, buckets_for(after, part.buckets));
+    }
+  }
   for (unsigned band = 0; band < p_.bands; ++band)
     if (!band_full_[band]) {
       insert_band(((band_keys_[band] >> 32) << 32) | id);
-      ++band_used_;
+      ++parts_[part_of(band_keys_[band] >> 32, part_shift_)].used;
+    }
+}
+
+// Whether adding the text's bands makes the one-part table cut itself in
+// parts; if so, each part's buckets (room for its entries and the text's).
+bool NearDuplicateIndex::split_due(size_t* buckets) const {
+  const BandPart& whole = parts_[0];
+  if (part_shift_ != 32 || whole.used + p_.bands <= whole.grow_above) return false;
+  const size_t grown = buckets_for(whole.used + p_.bands, whole.buckets);
+  if (band_vector_size(grown) * sizeof(uint64_t) < kSplitBytes) return false;
+  constexpr unsigned shift = 32 - kBandPartBits;
+  size_t count[kBandParts] = {};
+  const uint64_t* slots = whole.slots.data() + whole.first;
+  for (size_t i = 0; i < whole.buckets * kBucketSlots; ++i)
+    if (slots[i]) ++count[part_of(slots[i] >> 32, shift)];
+  for (unsigned band = 0; band < p_.bands; ++band) ++count[part_of(band_keys_[band] >> 32, shift)];
+  const size_t each = fill_huge_pages(grown / kBandParts);
+  for (unsigned k = 0; k < kBandParts; ++k) buckets[k] = buckets_for(count[k], each);
+  return true;
+}
+
+// Cuts the one-part table in kBandParts parts of `buckets` buckets each.
+void NearDuplicateIndex::split_bands(const size_t* buckets) {
+  BandPart whole = std::move(parts_[0]);
+  parts_[0] = BandPart{};
+  part_shift_ = 32 - kBandPartBits;
+  for (unsigned k = 0; k < kBandParts; ++k) resize_part(parts_[k], buckets[k]);
+  const uint64_t* slots = whole.slots.data() + whole.first;
+  for (size_t i = 0; i < whole.buckets * kBucketSlots; ++i)
+    if (slots[i]) {
+      insert_band(slots[i]);
+      ++parts_[part_of(slots[i] >> 32, part_shift_)].used;
     }
 }
 
 void NearDuplicateIndex::insert_band(uint64_t entry) {
-  uint64_t* slots = band_slots_.data() + band_first_;
-  for (size_t b = bucket_of(entry >> 32, band_buckets_);; b = b + 1 == band_buckets_ ? 0 : b + 1)
+  BandPart& part = parts_[part_of(entry >> 32, part_shift_)];
+  uint64_t* slots = part.slots.data() + part.first;
+  for (size_t b = bucket_of(entry >> 32, part.buckets, part_shift_);; b = b + 1 == part.buckets ? 0 : b + 1)
     for (size_t i = 0; i < kBucketSlots; ++i)
       if (!slots[b * kBucketSlots + i]) {
         slots[b * kBucketSlots + i] = entry;
@@ -505,18 +595,31 @@ void NearDuplicateIndex::insert_band(uint64_t entry) {
       }
 }
 
-// Moves the entries into `buckets` buckets. Home buckets keep the entries'
-// order, so the old table is read and the new one written in two sequential
-// sweeps, not at random.
-void NearDuplicateIndex::resize_bands(size_t buckets) {
-  BigVector<uint64_t> old(band_vector_size(buckets), 0);
-  old.swap(band_slots_);
-  const size_t old_first = band_first_, old_slots = band_buckets_ * kBucketSlots;
-  const auto address = reinterpret_cast<uintptr_t>(band_slots_.data());
-  band_first_ = (64 - address % 64) % 64 / sizeof(uint64_t);
-  band_buckets_ = buckets;
-  for (size_t i = 0; i < old_slots; ++i)
-    if (old[old_first + i]) insert_band(old[old_first + i]);
+// Moves a part's entries into `buckets` buckets. Home buckets keep the
+// entries' order, so the old table is read and the new one written in two
+// sequential sweeps, not at random.
+void NearDuplicateIndex::resize_part(BandPart& part, size_t buckets) {
+  HugeBuffer<uint64_t> old(band_vector_size(buckets));  // zero
+  old.swap(part.slots);
+  const size_t old_first = part.first, old_slots = part.buckets * kBucketSlots;
+  const auto address = reinterpret_cast<uintptr_t>(part.slots.data());
+  part.first = (64 - address % 64) % 64 / sizeof(uint64_t);
+  part.buckets = buckets;
+  // The most entries that many buckets hold: buckets_for(n, buckets) keeps
+  // them while n * 10 <= buckets * 64.
+  part.grow_above = buckets * kBucketSlots * 8 / 10;
+  uint64_t* slots = part.slots.data() + part.first;
+  for (size_t i = 0; i < old_slots; ++i) {
+    const uint64_t e = old[old_first + i];
+    if (!e) continue;
+    for (size_t b = bucket_of(e >> 32, buckets, part_shift_);; b = b + 1 == buckets ? 0 : b + 1)
+      for (size_t j = 0; j < kBucketSlots; ++j)
+        if (!slots[b * kBucketSlots + j]) {
+          slots[b * kBucketSlots + j] = e;
+          goto next;
+        }
+  next:;
+  }
 }
 
 std::optional<uint32_t> NearDuplicateIndex::find_exact(uint64_t fp) const {
@@ -528,8 +631,8 @@ std::optional<uint32_t> NearDuplicateIndex::find_exact(uint64_t fp) const {
 
 void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
   if (size_t slots = slots_for(exact_used_ + 1, exact_fps_.size()); slots != exact_fps_.size()) {
-    BigVector<uint64_t> old_fps(slots, 0);
-    BigVector<uint32_t> old_groups(slots, 0);
+    HugeBuffer<uint64_t> old_fps(slots);  // zero
+    HugeBuffer<uint32_t> old_groups(slots);
     old_fps.swap(exact_fps_);
     old_groups.swap(exact_groups_);
     const size_t mask = slots - 1;
@@ -549,11 +652,22 @@ void NearDuplicateIndex::record_exact(uint64_t fp, uint32_t group) {
   ++exact_used_;
 }
 
+void NearDuplicateIndex::prefetch(const XXH128_hash_t own_key) const {
+  const uint64_t fp = own_key.low64 ? own_key.low64 : 1;
+  const size_t home = fp & (exact_fps_.size() - 1);
+  __builtin_prefetch(exact_fps_.data() + home);
+  __builtin_prefetch(exact_groups_.data() + home);
+}
+
 std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text) {
+  return assign(text, XXH3_128bits(text.data(), text.size()));
+}
+
+std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text, const XXH128_hash_t own_key) {
   // A text seen before (the common case: copies) is answered by the
   // identical-text table, without looking at its words (only texts long
-  // enough to get a key are in it).
-  const XXH128_hash_t own_key = XXH3_128bits(text.data(), text.size());
+  // enough to get a key are in it). In a large index its slot is a cache
+  // miss: the caller may have started it with prefetch().
   const uint64_t fp = own_key.low64 ? own_key.low64 : 1;  // 0 marks an empty slot
   if (auto group = find_exact(fp)) return group_keys_[*group];
   if (!split_words(text)) return std::nullopt;
@@ -593,9 +707,15 @@ std::optional<XXH128_hash_t> NearDuplicateIndex::assign(std::string_view text) {
   return own_key;
 }
 
+size_t NearDuplicateIndex::band_bytes() const {
+  size_t total = 0;
+  for (const BandPart& part : parts_) total += bytes_of(part.slots);
+  return total;
+}
+
 size_t NearDuplicateIndex::memory_bytes() const {
   return bytes_of(perm_) + bytes_of(rank_by_bin_) + bytes_of(group_keys_) + bytes_of(group_extra_indexed_) +
-         bytes_of(pool_) + bytes_of(band_slots_) + bytes_of(exact_fps_) +
+         bytes_of(pool_) + band_bytes() + bytes_of(exact_fps_) +
          bytes_of(exact_groups_) + bytes_of(text_) + bytes_of(words_) +
          bytes_of(shingles_) + bytes_of(signature_) + bytes_of(band_keys_) +
          bytes_of(best_rank_) + bytes_of(sketch_) + bytes_of(sketch_set_) +

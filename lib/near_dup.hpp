@@ -97,10 +97,6 @@ struct NearDupParams {
 // Whether `params` describe a usable index; the message names the bad field.
 Status validate(const NearDupParams& params);
 
-// The tables that grow with the input: huge pages (huge_alloc.hpp).
-template <typename T>
-using BigVector = std::vector<T, HugeAllocator<T>>;
-
 class NearDuplicateIndex {
  public:
   // `params` must pass validate().
@@ -109,6 +105,13 @@ class NearDuplicateIndex {
   // The group key for this normalised text; nullopt when it has fewer than
   // `shingle` words.
   std::optional<XXH128_hash_t> assign(std::string_view normalized_text);
+  // The same, given the text's XXH3-128 (its text: key), which the caller
+  // has often computed already: the result is identical.
+  std::optional<XXH128_hash_t> assign(std::string_view normalized_text, XXH128_hash_t own_key);
+  // Starts loading what assign(text, own_key) reads first (the identical-text
+  // table's slot, a cache miss in a large index), so that work done in
+  // between hides it. Changes nothing.
+  void prefetch(XXH128_hash_t own_key) const;
 
   size_t groups() const { return group_keys_.size(); }
   size_t memory_bytes() const;
@@ -135,8 +138,12 @@ class NearDuplicateIndex {
   std::optional<Match> best_match();
   size_t bytes_after(bool new_group, bool new_text, bool new_exact) const;
   void index_text(uint32_t group);
-  void resize_bands(size_t buckets);
+  struct BandPart;
+  void resize_part(BandPart& part, size_t buckets);
   void insert_band(uint64_t entry);
+  bool split_due(size_t* buckets) const;
+  void split_bands(const size_t* buckets);
+  size_t band_bytes() const;
   void record_exact(uint64_t fingerprint, uint32_t group);
   std::optional<uint32_t> find_exact(uint64_t fingerprint) const;
 
@@ -148,24 +155,37 @@ class NearDuplicateIndex {
   std::vector<uint8_t> perm_, rank_by_bin_;
   size_t rank_stride_;
 
-  BigVector<XXH128_hash_t> group_keys_;
-  BigVector<uint8_t> group_extra_indexed_;  // members indexed so far, per group
+  // The tables that grow with the input: huge pages (huge_alloc.hpp).
+  HugeBuffer<XXH128_hash_t> group_keys_;
+  HugeBuffer<uint8_t> group_extra_indexed_;  // members indexed so far, per group
   // A record per indexed text: its group, its number of fingerprints, then
   // the fingerprints — unique; sorted when there are sketch_limit of them (a
   // bottom-k sketch), in shingle order when fewer. The band table refers to
   // a text by its record's offset, so verifying a candidate reads one place.
-  BigVector<uint32_t> pool_;
+  HugeBuffer<uint32_t> pool_;
   size_t indexed_ = 0;
   // Band table: open addressing over buckets of 8 slots (one cache line each,
-  // from band_slots_[band_first_]); an entry goes to the first free slot from
-  // its home bucket on. A slot is (check << 32) | (text + 1), 0 when empty;
-  // the check, the band key's high half, also picks the home bucket, so
-  // growing needs no keys. Texts may share a key.
-  BigVector<uint64_t> band_slots_;
-  size_t band_first_ = 0, band_buckets_ = 0, band_used_ = 0;
+  // from slots[first]); an entry goes to the first free slot from its home
+  // bucket on. A slot is (check << 32) | (text + 1), 0 when empty; the check,
+  // the band key's high half, also picks the home bucket, so growing needs no
+  // keys. Texts may share a key. Once large (kSplitBytes), the table is cut
+  // in kBandParts parts by the check's top bits, each a table of its own that
+  // grows on its own: growing holds the old copy of one part, not of the
+  // whole table, so the peak memory (and the fresh pages the kernel must
+  // clear) is about the table's size, not 2.5 times it.
+  struct BandPart {
+    HugeBuffer<uint64_t> slots;
+    size_t first = 0, buckets = 0, used = 0;
+    size_t grow_above = 0;  // the most entries `buckets` hold (buckets_for())
+  };
+  static constexpr unsigned kBandPartBits = 4, kBandParts = 1u << kBandPartBits;
+  BandPart parts_[kBandParts];  // parts_[0] alone until the table is cut
+  unsigned part_shift_ = 32;     // 32 - the check bits that pick a part
+  uint16_t part_adds_[kBandParts] = {};  // the text's bands in each part (up to 256)
+  uint32_t parts_touched_ = 0;          // a bit per part with some
   // Identical-text table: 64-bit text fingerprint (0 = empty) -> group.
-  BigVector<uint64_t> exact_fps_;
-  BigVector<uint32_t> exact_groups_;
+  HugeBuffer<uint64_t> exact_fps_;
+  HugeBuffer<uint32_t> exact_groups_;
   size_t exact_used_ = 0;
 
   bool frozen_ = false;
