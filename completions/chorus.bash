@@ -7,7 +7,7 @@
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join cluster score gen eval run demo'
+_chorus_commands='parse hash join cluster score gen eval policy run demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -107,6 +107,13 @@ _chorus_command() {
         --top | --coordinated | --review | --max-errors | --max-line) return ;;
         esac
         ;;
+    policy)
+        flags='-h --help --version -o --output --progress -q --quiet --accounts --events --networks --rules --min-foreign-events --min-foreign-share --min-score --no-label --no-abroad --no-remove --strict --max-errors --max-line'
+        case $prev in
+        -o | --output | --accounts | --events | --networks | --rules) _chorus_files "$cur"; return ;;
+        --min-foreign-events | --min-foreign-share | --min-score | --max-errors | --max-line) return ;;
+        esac
+        ;;
     gen)
         flags='-h --help --version -n --events --accounts --networks --network-size --tactics --seed --start --days --accounts-out --truth-out --campaigns-out -o --output --progress -q --quiet'
         case $prev in
@@ -182,4 +189,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval
+complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval chorus-policy
