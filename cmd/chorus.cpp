@@ -27,6 +27,7 @@ const char* kUsage =
     "  score    clusters to scored networks, with their reasons and evidence\n"
     "  eval     networks against ground truth: precision, recall, F1, adjusted Rand index\n"
     "  policy   accounts, events, networks to enforcement actions: labels, exclusions, removals\n"
+    "  track    networks matched to earlier runs: stable ids, returning accounts\n"
     "  gen      synthetic activity with planted networks, and its ground truth\n"
     "  run      the whole pipeline on a file, into one directory\n"
     "  demo     generate a data set, run the pipeline on it, print what was found\n\n"

@@ -7,7 +7,7 @@
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join cluster score gen eval policy run demo'
+_chorus_commands='parse hash join cluster score gen eval policy track run demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -141,6 +141,15 @@ _chorus_command() {
         --max-errors | --max-line) return ;;
         esac
         ;;
+    track)
+        flags='-h --help --version -o --output --progress -q --quiet --state --run --min-overlap --accounts --strict --max-errors --max-line'
+        inputs=1
+        case $prev in
+        --state) _chorus_dirs "$cur"; return ;;
+        -o | --output | --accounts) _chorus_files "$cur"; return ;;
+        --run | --min-overlap | --max-errors | --max-line) return ;;
+        esac
+        ;;
     run)
         flags='-h --help --version -o --output -p --preset -m --map --accounts -w --window --min-repeat --alpha --method --seeds --memory -q --quiet'
         case $prev in
@@ -189,4 +198,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval chorus-policy
+complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval chorus-policy chorus-track

@@ -25,9 +25,10 @@ complete -c chorus -n __fish_use_subcommand -a score -d 'Clustered edges to scor
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
 complete -c chorus -n __fish_use_subcommand -a policy -d 'Account profiles, events and networks to enforcement actions'
+complete -c chorus -n __fish_use_subcommand -a track -d 'Today\'s networks matched to earlier runs: stable ids, returning accounts'
 complete -c chorus -n __fish_use_subcommand -a run -d 'The whole pipeline on activity files, into one directory'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash join cluster score gen eval policy' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join cluster score gen eval policy track' -a '(__chorus_complete_command)'
 
 # chorus run (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from run' -s h -l help -d 'Print the options and exit'
@@ -213,3 +214,16 @@ complete -c chorus-policy -l no-remove -d 'Switch the rule coordinated-network o
 complete -c chorus-policy -l strict -d 'Stop at the first bad line'
 complete -c chorus-policy -l max-errors -x -d 'Stop after more than N bad lines'
 complete -c chorus-policy -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
+# chorus-track
+complete -c chorus-track -s h -l help -d 'Print the options and exit'
+complete -c chorus-track -l version -d 'Print the version and exit'
+complete -c chorus-track -s o -l output -r -F -d 'Write the tracked networks to FILE (zstd if it ends in .zst)'
+complete -c chorus-track -l progress -d 'Show a progress line even when standard error is not a terminal'
+complete -c chorus-track -s q -l quiet -d 'No progress line and no summary'
+complete -c chorus-track -l state -x -a '(__fish_complete_directories)' -d 'State directory'
+complete -c chorus-track -l run -x -d 'Name of this run (default: today\'s UTC date)'
+complete -c chorus-track -l min-overlap -x -d 'Least Jaccard index to keep an id'
+complete -c chorus-track -l accounts -r -F -d 'Today\'s account profiles (JSON lines)'
+complete -c chorus-track -l strict -d 'Stop at the first bad line'
+complete -c chorus-track -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-track -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
