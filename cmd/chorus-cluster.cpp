@@ -46,14 +46,11 @@ int main(int argc, char** argv) {
   CommonOptions common;
   cli.add_common(common);
   ClusterOptions opt;
-  std::string method = "components", rule = "gt", max_shift, marks_path, seeds_path, max_line = "1M";
+  std::string method = "components", rule = "gt", max_shift, marks_path, seeds_path;
   double quantile = -1, alpha = -1;
-  bool strict = false;
-  int64_t max_errors = -1;
+  BadLinePolicy lines;
   auto& app = cli.app();
-  const CLI::Validator whole_number(
-      [](std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos ? "" : "'" + s + "' is not a whole number"; },
-      "");
+  const CLI::Validator whole_number = whole_number_validator();
   app.add_option("--min-weight", opt.min_weight, "Keep edges of weight at least N")
       ->type_name("N")
       ->check(whole_number)
@@ -95,12 +92,7 @@ int main(int argc, char** argv) {
       ->type_name("N")
       ->check(whole_number)
       ->capture_default_str();
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "1M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
@@ -130,10 +122,8 @@ int main(int argc, char** argv) {
   opt.method = method == "leiden" ? ClusterMethod::kLeiden : ClusterMethod::kComponents;
   if (!(opt.resolution > 0 && opt.resolution < 1e9)) cli.usage_error("--resolution: must be positive");
   if (app.count("--hops") && seeds_path.empty()) cli.usage_error("--hops goes with --seeds");
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
-  opt.max_line = *line_limit;
+  cli.check_bad_line_options(lines);
+  opt.max_line = lines.max_line;
   if (!seeds_path.empty()) {
     if (Status st = read_seeds(seeds_path, opt.seeds); !st) {
       diag.error(st.message());
@@ -151,18 +141,16 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]);
-  int64_t bad = 0;
   Clusterer clusterer(opt, [&](const std::string& file, uint64_t line, const std::string& message) {
     diag.error_at(file, line, message);
-    ++bad;
-    return !strict && !(max_errors >= 0 && bad > max_errors);
+    return lines.go_on();
   });
   auto fail = [&](const Status& st) {
     diag.error(st.message());
     return clusterer.data_error() ? kExitDataError : kExitUsageError;
   };
   auto stopped = [&] {
-    diag.note("stopped after " + std::to_string(bad) + " bad lines; no clusters written");
+    diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no clusters written");
     return kExitDataError;
   };
   for (const auto& path : common.inputs) {
@@ -202,6 +190,6 @@ int main(int argc, char** argv) {
     diag.note(summary);
     if (s.bad_lines) diag.note("skipped " + std::to_string(s.bad_lines) + " bad lines");
   }
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

@@ -20,9 +20,8 @@ int main(int argc, char** argv) {
   CommandLine cli("chorus-eval", "Score the networks found against the ground truth: precision, recall, F1, adjusted Rand index.");
   CommonOptions common;
   cli.add_common(common);
-  std::string truth_path, verdict = "coordinated", format = "table", json_path, max_line = "64M";
-  bool strict = false;
-  int64_t max_errors = -1;
+  std::string truth_path, verdict = "coordinated", format = "table", json_path;
+  BadLinePolicy lines;
   auto& app = cli.app();
   app.add_option("--truth", truth_path, "Ground truth: CSV account,network,tactic (chorus-gen --truth-out)")
       ->type_name("FILE")
@@ -36,21 +35,14 @@ int main(int argc, char** argv) {
       ->type_name("FORMAT")
       ->capture_default_str();
   app.add_option("--json", json_path, "Also write the JSON line to FILE")->type_name("FILE");
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "64M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
   EvalOptions opt;
   opt.verdict = verdict == "any" ? VerdictFilter::kAny : verdict == "review" ? VerdictFilter::kReview : VerdictFilter::kCoordinated;
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
-  opt.max_line = *line_limit;
+  cli.check_bad_line_options(lines);
+  opt.max_line = lines.max_line;
   if (common.inputs.empty()) common.inputs.push_back("-");
   if (truth_path == "-")
     for (const auto& in : common.inputs)
@@ -64,11 +56,9 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]), json = std::move((*outs)[1]);
-  int64_t bad = 0;
   Evaluator eval(opt, [&](const std::string& file, uint64_t line, const std::string& message) {
     diag.error_at(file, line, message);
-    ++bad;
-    return !strict && !(max_errors >= 0 && bad > max_errors);
+    return lines.go_on();
   });
   {
     auto in = InputStream::open(truth_path);
@@ -94,7 +84,7 @@ int main(int argc, char** argv) {
     if (eval.stopped()) break;
   }
   if (eval.stopped()) {
-    diag.note("stopped after " + std::to_string(bad) + " bad lines; no report written");
+    diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no report written");
     return kExitDataError;
   }
   const EvalReport report = eval.report();
@@ -113,6 +103,6 @@ int main(int argc, char** argv) {
     if (report.overlapping)
       diag.warning(std::to_string(report.overlapping) + " accounts are in more than one counted network (each counted in the first)");
   }
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

@@ -21,15 +21,12 @@ int main(int argc, char** argv) {
   CommandLine cli("chorus-join", "Turn marks into co-action edges between accounts, with their evidence.");
   CommonOptions common;
   cli.add_common(common);
-  std::string shard, window = "60", weight = "coactions", hot = "cap", memory = "1G", evidence_path, max_line = "1M";
+  std::string shard, window = "60", weight = "coactions", hot = "cap", memory = "1G", evidence_path;
   JoinOptions opt;
-  bool partial = false, merge = false, strict = false;
-  int64_t max_errors = -1;
+  bool partial = false, merge = false;
+  BadLinePolicy lines;
   auto& app = cli.app();
-  // CLI11 2.1 reads "-1" into a uint64_t as 2^64 - 1: digits only.
-  const CLI::Validator whole_number(
-      [](std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos ? "" : "'" + s + "' is not a whole number"; },
-      "");
+  const CLI::Validator whole_number = whole_number_validator();
   app.add_option("-w,--window", window, "Longest time between two co-actions: seconds, or with a unit (10s, 5m, 2h, 1d)")
       ->type_name("TIME")
       ->capture_default_str();
@@ -64,12 +61,7 @@ int main(int argc, char** argv) {
       ->type_name("I/N");
   app.add_flag("--partial", partial, "Write a partial stream (a shard's co-actions) for a later --merge");
   app.add_flag("--merge", merge, "Inputs are partial streams: merge them into the edges");
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "1M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
@@ -81,10 +73,8 @@ int main(int argc, char** argv) {
   auto mem = parse_bytes(memory);
   if (!mem) cli.usage_error("--memory: " + mem.status().message());
   opt.memory = *mem;
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
-  opt.max_line = *line_limit;
+  cli.check_bad_line_options(lines);
+  opt.max_line = lines.max_line;
   if (!shard.empty()) {
     unsigned i = 0, n = 0;
     char extra = 0;
@@ -107,11 +97,9 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]), evidence = std::move((*outs)[1]);
-  int64_t bad = 0;
   Joiner joiner(opt, [&](const std::string& file, uint64_t line, const std::string& message) {
     diag.error_at(file, line, message);
-    ++bad;
-    return !strict && !(max_errors >= 0 && bad > max_errors);
+    return lines.go_on();
   });
   for (const auto& path : common.inputs) {
     auto in = InputStream::open(path);
@@ -127,7 +115,7 @@ int main(int argc, char** argv) {
     if (joiner.stopped()) break;
   }
   if (joiner.stopped()) {
-    diag.note("stopped after " + std::to_string(bad) + " bad lines; no edges written");
+    diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no edges written");
     return kExitDataError;
   }
   Status st = partial ? joiner.write_partial(*out) : joiner.write_edges(*out, evidence.get());
@@ -149,6 +137,6 @@ int main(int argc, char** argv) {
       diag.note(std::to_string(s.sweep.hot_keys) + " hot keys (" + std::to_string(s.sweep.hot_marks) + " marks in hot windows, " +
                 std::to_string(s.sweep.capped_coactions) + " co-actions " + (hot == "skip" ? "skipped" : "capped") + ")");
   }
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

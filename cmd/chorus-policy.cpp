@@ -29,10 +29,10 @@ int main(int argc, char** argv) {
                   "Enforcement actions from account profiles, events and networks: labels, exclusions, removals.");
   CommonOptions common;
   cli.add_common(common, /*with_inputs=*/false);
-  std::string accounts_path, events_path, networks_path, rules_path, max_line = "1M";
+  std::string accounts_path, events_path, networks_path, rules_path;
   PolicyOptions flags;
-  bool no_label = false, no_abroad = false, no_remove = false, strict = false;
-  int64_t max_errors = -1;
+  bool no_label = false, no_abroad = false, no_remove = false;
+  BadLinePolicy lines;
   auto& app = cli.app();
   app.add_option("--accounts", accounts_path, "Account profiles (JSON lines): who is state-affiliated")->type_name("FILE");
   app.add_option("--events", events_path, "Canonical events (JSON lines): the audiences they reached (needs --accounts)")
@@ -54,21 +54,14 @@ int main(int argc, char** argv) {
   app.add_flag("--no-label", no_label, "Switch the rule state-affiliated-label off");
   app.add_flag("--no-abroad", no_abroad, "Switch the rule state-media-abroad off");
   app.add_flag("--no-remove", no_remove, "Switch the rule coordinated-network off");
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "1M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
   if (accounts_path.empty() && networks_path.empty())
     cli.usage_error(events_path.empty() ? "no input: give --accounts, --networks or both" : "--events needs --accounts");
   if (!events_path.empty() && accounts_path.empty()) cli.usage_error("--events needs --accounts");
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
+  cli.check_bad_line_options(lines);
   int stdin_users = 0;
   for (const auto* p : {&accounts_path, &events_path, &networks_path, &rules_path}) stdin_users += *p == "-";
   if (stdin_users > 1) cli.usage_error("standard input ('-') can be only one of the inputs");
@@ -113,14 +106,12 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]);
-  int64_t bad = 0;
   PolicyEngine engine(opt,
                       [&](const std::string& file, uint64_t line, const std::string& message) {
                         diag.error_at(file, line, message);
-                        ++bad;
-                        return !strict && !(max_errors >= 0 && bad > max_errors);
+                        return lines.go_on();
                       },
-                      *line_limit);
+                      lines.max_line);
   using Reader = Status (PolicyEngine::*)(InputStream&);
   std::vector<std::pair<std::string, Reader>> steps;
   if (!accounts_path.empty()) steps.emplace_back(accounts_path, &PolicyEngine::add_accounts);
@@ -137,7 +128,7 @@ int main(int argc, char** argv) {
       return engine.data_error() ? kExitDataError : kExitUsageError;
     }
     if (engine.stopped()) {
-      diag.note("stopped after " + std::to_string(bad) + " bad lines; no actions written");
+      diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no actions written");
       return kExitDataError;
     }
   }
@@ -164,6 +155,6 @@ int main(int argc, char** argv) {
     diag.note(std::to_string(total) + " actions: " + m.str());
     if (s.bad_lines) diag.note("skipped " + std::to_string(s.bad_lines) + " bad lines");
   }
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

@@ -21,10 +21,9 @@ int main(int argc, char** argv) {
   CommandLine cli("chorus-score", "Score clustered edges: one network per cluster, with a verdict and its reasons.");
   CommonOptions common;
   cli.add_common(common);
-  std::string evidence_path, labels_path, accounts_path, events_path, max_line = "1M";
+  std::string evidence_path, labels_path, accounts_path, events_path;
   ScoreOptions opt;
-  bool strict = false;
-  int64_t max_errors = -1;
+  BadLinePolicy lines;
   auto& app = cli.app();
   app.add_option("--evidence", evidence_path, "chorus-join's evidence: the keys and events of each network")->type_name("FILE");
   app.add_option("--labels", labels_path, "chorus-hash's labels: a readable label for each top key")->type_name("FILE");
@@ -36,12 +35,7 @@ int main(int argc, char** argv) {
       ->type_name("S")
       ->capture_default_str();
   app.add_option("--review", opt.review, "Score from which the verdict is review")->type_name("S")->capture_default_str();
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "1M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
@@ -49,9 +43,7 @@ int main(int argc, char** argv) {
   if (!(opt.coordinated >= 0 && opt.coordinated <= 1)) cli.usage_error("--coordinated: must be in [0, 1]");
   if (opt.review > opt.coordinated) cli.usage_error("--review must not be above --coordinated");
   if (opt.top > 1000) cli.usage_error("--top: at most 1000");
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
+  cli.check_bad_line_options(lines);
   if (common.inputs.empty()) common.inputs.push_back("-");
   // Standard input can feed one input only.
   int stdin_users = 0;
@@ -68,14 +60,12 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]);
-  int64_t bad = 0;
   Scorer scorer(opt,
                 [&](const std::string& file, uint64_t line, const std::string& message) {
                   diag.error_at(file, line, message);
-                  ++bad;
-                  return !strict && !(max_errors >= 0 && bad > max_errors);
+                  return lines.go_on();
                 },
-                *line_limit);
+                lines.max_line);
   using Reader = Status (Scorer::*)(InputStream&);
   std::vector<std::pair<std::string, Reader>> steps;
   for (const auto& path : common.inputs) steps.emplace_back(path, &Scorer::add_clusters);
@@ -94,7 +84,7 @@ int main(int argc, char** argv) {
       return scorer.data_error() ? kExitDataError : kExitUsageError;
     }
     if (scorer.stopped()) {
-      diag.note("stopped after " + std::to_string(bad) + " bad lines; no networks written");
+      diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no networks written");
       return kExitDataError;
     }
   }
@@ -107,6 +97,6 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   if (!common.quiet && scorer.stats().bad_lines) diag.note("skipped " + std::to_string(scorer.stats().bad_lines) + " bad lines");
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

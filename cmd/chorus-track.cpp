@@ -35,10 +35,9 @@ int main(int argc, char** argv) {
   CommandLine cli("chorus-track", "Track networks across runs: stable ids, and accounts of removed networks that return.");
   CommonOptions common;
   cli.add_common(common);
-  std::string state_dir, run, accounts_path, max_line = "1M";
+  std::string state_dir, run, accounts_path;
   double min_overlap = 0.3;
-  bool strict = false;
-  int64_t max_errors = -1;
+  BadLinePolicy lines;
   auto& app = cli.app();
   app.add_option("--state", state_dir, "State directory (created when missing; holds the lock and the state)")
       ->type_name("DIR")
@@ -49,12 +48,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--accounts", accounts_path, "Today's account profiles (JSON lines): handles and names that link accounts")
       ->type_name("FILE");
-  app.add_flag("--strict", strict, "Stop at the first bad line (exit status 1)");
-  app.add_option("--max-errors", max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
-      ->type_name("N");
-  app.add_option("--max-line", max_line, "Longest line accepted, in bytes (k, M, G suffixes)")
-      ->type_name("BYTES")
-      ->capture_default_str();
+  cli.add_bad_line_options(lines, "1M");
   cli.parse(argc, argv);
 
   Diagnostics diag(cli.prog());
@@ -63,9 +57,7 @@ int main(int argc, char** argv) {
   if (run.size() > 200) cli.usage_error("--run: at most 200 bytes");
   for (unsigned char c : run)
     if (c < 0x20 || c == 0x7f) cli.usage_error("--run: no control characters");
-  auto line_limit = parse_bytes(max_line);
-  if (!line_limit || *line_limit == 0)
-    cli.usage_error("--max-line: " + (line_limit ? "must be positive" : line_limit.status().message()));
+  cli.check_bad_line_options(lines);
   if (common.inputs.empty()) common.inputs.push_back("-");
   int stdin_users = accounts_path == "-";
   for (const auto& p : common.inputs) stdin_users += p == "-";
@@ -100,14 +92,12 @@ int main(int argc, char** argv) {
     return kExitUsageError;
   }
   std::unique_ptr<OutputStream> out = std::move((*outs)[0]);
-  int64_t bad = 0;
   Tracker tracker(
       [&](const std::string& file, uint64_t line, const std::string& message) {
         diag.error_at(file, line, message);
-        ++bad;
-        return !strict && !(max_errors >= 0 && bad > max_errors);
+        return lines.go_on();
       },
-      *line_limit);
+      lines.max_line);
   using Reader = Status (Tracker::*)(InputStream&);
   std::vector<std::pair<std::string, Reader>> steps;
   for (const auto& path : common.inputs) steps.emplace_back(path, &Tracker::add_networks);
@@ -123,7 +113,7 @@ int main(int argc, char** argv) {
       return tracker.data_error() ? kExitDataError : kExitUsageError;
     }
     if (tracker.stopped()) {
-      diag.note("stopped after " + std::to_string(bad) + " bad lines; no networks written, state unchanged");
+      diag.note("stopped after " + std::to_string(lines.bad) + " bad lines; no networks written, state unchanged");
       return kExitDataError;
     }
   }
@@ -157,6 +147,6 @@ int main(int argc, char** argv) {
               " in no network");
     if (tracker.bad_lines()) diag.note("skipped " + std::to_string(tracker.bad_lines()) + " bad lines");
   }
-  if (max_errors >= 0 && bad > max_errors) return kExitDataError;
+  if (lines.over()) return kExitDataError;
   return kExitSuccess;
 }

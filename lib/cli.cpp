@@ -53,10 +53,34 @@ void CommandLine::parse(int argc, char** argv) {
   }
 }
 
+void CommandLine::add_bad_line_options(BadLinePolicy& p, std::string max_line) {
+  p.max_line_text = std::move(max_line);
+  app_.add_flag("--strict", p.strict, "Stop at the first bad line (exit status 1)");
+  app_.add_option("--max-errors", p.max_errors, "Stop with exit status 1 after more than N bad lines (default: no limit)")
+      ->type_name("N");
+  app_.add_option("--max-line", p.max_line_text, "Longest line accepted, in bytes (k, M, G suffixes)")
+      ->type_name("BYTES")
+      ->capture_default_str();
+}
+
+void CommandLine::check_bad_line_options(BadLinePolicy& p) const {
+  auto limit = parse_bytes(p.max_line_text);
+  if (!limit || *limit == 0) usage_error("--max-line: " + (limit ? "must be positive" : limit.status().message()));
+  p.max_line = *limit;
+}
+
 void CommandLine::usage_error(const std::string& message) const {
   std::fprintf(stderr, "%s: %s\nTry '%s --help' for more information.\n", prog_.c_str(), message.c_str(),
                prog_.c_str());
   std::exit(kExitUsageError);
+}
+
+CLI::Validator whole_number_validator() {
+  return CLI::Validator(
+      [](std::string& s) {
+        return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos ? "" : "'" + s + "' is not a whole number";
+      },
+      "");
 }
 
 bool progress_wanted(const CommonOptions& opts) {

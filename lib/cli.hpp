@@ -25,6 +25,23 @@ struct CommonOptions {
   bool quiet = false;     // no progress line, no summary
 };
 
+// --strict, --max-errors and --max-line, shared by the commands that read
+// lines, and the count of bad lines against them.
+struct BadLinePolicy {
+  bool strict = false;
+  int64_t max_errors = -1;  // no limit
+  std::string max_line_text;
+  size_t max_line = 0;      // set by check_bad_line_options()
+  int64_t bad = 0;          // bad lines so far
+  // Counts one bad line; whether to go on.
+  bool go_on() {
+    ++bad;
+    return !strict && !over();
+  }
+  // More bad lines than --max-errors allows (exit status 1).
+  bool over() const { return max_errors >= 0 && bad > max_errors; }
+};
+
 class CommandLine {
  public:
   CommandLine(std::string prog, std::string description);
@@ -33,6 +50,12 @@ class CommandLine {
 
   // Adds the operands, -o/--output, --progress and --quiet.
   void add_common(CommonOptions& opts, bool with_inputs = true, bool with_output = true);
+
+  // Adds --strict, --max-errors and --max-line (default `max_line`).
+  void add_bad_line_options(BadLinePolicy& p, std::string max_line);
+  // After parse(): reads --max-line into p.max_line (a usage error when it is
+  // not a positive size).
+  void check_bad_line_options(BadLinePolicy& p) const;
 
   // Parses; exits the process for --help, --version and usage errors.
   void parse(int argc, char** argv);
@@ -45,6 +68,9 @@ class CommandLine {
   std::string prog_;
   CLI::App app_;
 };
+
+// Digits only: CLI11 2.1 reads "-1" into a uint64_t as 2^64 - 1.
+CLI::Validator whole_number_validator();
 
 // Whether to show a progress line: forced, suppressed, or when stderr is a terminal.
 bool progress_wanted(const CommonOptions& opts);

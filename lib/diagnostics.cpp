@@ -4,6 +4,10 @@
 
 namespace chorus {
 
+std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
+  return file + ":" + std::to_string(line) + ": " + message;
+}
+
 Diagnostics::Diagnostics(std::string prog, std::FILE* sink) : prog_(std::move(prog)), sink_(sink) {}
 
 void Diagnostics::emit(std::string_view text) {

@@ -11,6 +11,9 @@
 
 namespace chorus {
 
+// "FILE:LINE: message", the form of every message about a line of input.
+std::string line_error(const std::string& file, uint64_t line, const std::string& message);
+
 class Diagnostics {
  public:
   // `sink` is where messages go (stderr in commands, a memstream in tests).

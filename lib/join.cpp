@@ -7,7 +7,9 @@
 #include <charconv>
 #include <cstring>
 
+#include "json_lines.hpp"
 #include "line_reader.hpp"
+#include "tsv.hpp"
 #include "marks.hpp"
 #include "stream_header.hpp"
 
@@ -28,17 +30,6 @@ void append_seconds(std::string& out, Micros us) {
   }
 }
 
-// Splits `s` at tabs into exactly `n` fields; false otherwise.
-bool split_tabs(std::string_view s, std::string_view* f, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n; ++i) {
-    size_t tab = s.find('\t', pos);
-    if ((tab == std::string_view::npos) != (i + 1 == n)) return false;
-    f[i] = s.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos);
-    pos = tab + 1;
-  }
-  return true;
-}
 
 void put_u32(std::string& out, uint32_t v) {
   char b[4] = {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
@@ -62,9 +53,6 @@ void put_u64(std::string& out, uint64_t v) {
 }
 uint64_t get_u64(const char* p);
 
-std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
-  return file + ":" + std::to_string(line) + ": " + message;
-}
 
 }  // namespace
 

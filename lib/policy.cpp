@@ -9,7 +9,9 @@
 #include <utility>
 
 #include "json_writer.hpp"
+#include "json_lines.hpp"
 #include "line_reader.hpp"
+#include "tsv.hpp"
 #include "score.hpp"
 
 namespace chorus {
@@ -20,9 +22,6 @@ constexpr size_t kMaxAudiencesShown = 10;     // audiences in an evidence, the m
 constexpr size_t kMaxAudiencesTracked = 1000; // distinct audiences counted per account (hostile input)
 constexpr size_t kMaxReasons = 3;             // a network's reasons in a removal's evidence
 
-std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
-  return file + ":" + std::to_string(line) + ": " + message;
-}
 
 std::string_view trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r");
@@ -60,42 +59,6 @@ bool same_country(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
-}
-
-// Each JSON object line of `in`: blank lines skipped; overlong and invalid
-// lines to `bad` (false: stop); a chorus stream's header first is a data
-// error. `f(object, line)` returns false to stop.
-template <typename Bad, typename F>
-Status each_object(InputStream& in, size_t max_line, const char* what, Bad&& bad, F&& f, bool& wrong_stream) {
-  LineReader reader(in, max_line);
-  std::string_view line;
-  simdjson::dom::parser parser;
-  bool first = true;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad(reader.line_number(), "line longer than " + std::to_string(max_line) + " bytes")) return {};
-      continue;
-    }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (first && line.substr(0, 8) == "#chorus-") {
-      wrong_stream = true;
-      return Status::error(line_error(in.name(), reader.line_number(),
-                                      "a chorus stream, expected " + std::string(what) + " (JSON lines)"));
-    }
-    first = false;
-    simdjson::dom::object o;
-    auto err = parser.parse(line.data(), line.size()).get(o);
-    if (err) {
-      std::string why = err == simdjson::UTF8_ERROR ? "invalid UTF-8" : "invalid JSON or not an object";
-      if (!bad(reader.line_number(), why + " (" + what + ")")) return {};
-      continue;
-    }
-    if (!f(o, reader.line_number())) return {};
-  }
-  return {};
 }
 
 bool parse_switch(std::string_view v, bool& on) {
@@ -200,7 +163,7 @@ bool PolicyEngine::bad_line(const std::string& file, uint64_t line, const std::s
 Status PolicyEngine::add_accounts(InputStream& in) {
   bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = each_object(
+  Status st = for_each_json_object(
       in, max_line_, "account profiles", bad,
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account;
@@ -227,7 +190,7 @@ Status PolicyEngine::add_accounts(InputStream& in) {
 Status PolicyEngine::add_events(InputStream& in) {
   bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = each_object(
+  Status st = for_each_json_object(
       in, max_line_, "events", bad,
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
@@ -256,7 +219,7 @@ Status PolicyEngine::add_events(InputStream& in) {
 Status PolicyEngine::add_networks(InputStream& in) {
   bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = each_object(
+  Status st = for_each_json_object(
       in, max_line_, "networks", bad,
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view id, verdict;

@@ -9,6 +9,7 @@
 #include <cstdio>
 
 #include "json_writer.hpp"
+#include "json_lines.hpp"
 #include "line_reader.hpp"
 #include "marks.hpp"
 #include "stream_header.hpp"
@@ -20,16 +21,6 @@ namespace {
 
 constexpr Micros kDay = int64_t{86400} * 1000000;
 
-bool split_tabs(std::string_view s, std::string_view* f, size_t n) {
-  size_t pos = 0;
-  for (size_t i = 0; i < n; ++i) {
-    size_t tab = s.find('\t', pos);
-    if ((tab == std::string_view::npos) != (i + 1 == n)) return false;
-    f[i] = s.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos);
-    pos = tab + 1;
-  }
-  return true;
-}
 
 bool parse_u64(std::string_view s, uint64_t& v) {
   if (s.empty() || s.size() > 19) return false;
@@ -51,9 +42,6 @@ bool parse_optional_number(std::string_view s, std::optional<double>& v) {
   return true;
 }
 
-std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
-  return file + ":" + std::to_string(line) + ": " + message;
-}
 
 // Appends `bytes` as a JSON string, any invalid UTF-8 byte replaced by U+FFFD
 // (the names and labels come from adversaries' data, unescaped from TSV).
@@ -176,12 +164,6 @@ void compact(std::vector<T>& v, size_t& mark) {
 }
 
 // What a header-like line is, for a message: "a chorus edges stream".
-std::string stream_name_of(std::string_view line) {
-  if (line.substr(0, 8) != "#chorus-") return "a comment line";
-  std::string_view kind = line.substr(8, line.find(' ') == std::string_view::npos ? std::string_view::npos : line.find(' ') - 8);
-  if (kind.size() > 20 || kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string_view::npos) return "a chorus stream";
-  return "a chorus " + std::string(kind) + " stream";
-}
 
 }  // namespace
 
@@ -911,62 +893,46 @@ Status Scorer::add_accounts(InputStream& in) {
     n.has_profiles = true;
     n.profiles.assign(n.accounts.size(), std::nullopt);
   }
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  simdjson::dom::parser parser;
-  bool first = true;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (first && line.substr(0, 8) == "#chorus-")  // a chorus stream given for JSON lines
-      return data_error(line_error(in.name(), reader.line_number(), stream_name_of(line) + ", expected account profiles (JSON lines)"));
-    first = false;
-    simdjson::dom::object o;
-    auto err = parser.parse(line.data(), line.size()).get(o);
-    std::string_view account;
-    if (err || o["account"].get(account) || account.empty()) {
-      std::string why = err == simdjson::UTF8_ERROR ? "invalid UTF-8"
-                        : err                       ? "invalid JSON or not an object"
-                                                    : "no \"account\" string";
-      if (!bad_line(in.name(), reader.line_number(), why + " (account profiles)")) return {};
-      continue;
-    }
-    const std::string name = stream_name(str_member(o, "platform"), account);
-    std::string_view state = str_member(o, "state_affiliated");
-    if (!state.empty()) state_accounts_[name] = std::string(state);
-    auto w = where_.find(name);
-    if (w == where_.end()) continue;
-    ++stats_.profiles;
-    Profile p;
-    p.handle = str_member(o, "handle");
-    p.country = str_member(o, "country");
-    p.state_affiliated = state;
-    simdjson::dom::element c;
-    if (!o["created"].get(c)) {
-      std::string_view s;
-      int64_t i = 0;
-      double d = 0;
-      if (!c.get(s)) {
-        if (auto t = parse_timestamp(s)) p.created = *t;
-      } else if (!c.get(i)) {
-        if (i > -1e11 && i < 1e11) p.created = i * 1000000;
-      } else if (!c.get(d) && d > -1e11 && d < 1e11) {
-        p.created = static_cast<Micros>(d * 1e6);
-      }
-    }
-    int64_t followers = 0;
-    if (!o["followers"].get(followers)) p.followers = followers;
-    bool verified = false;
-    if (!o["verified"].get(verified)) p.verified = verified;
-    nets_[w->second.net].profiles[w->second.index] = std::move(p);
-  }
-  return {};
+  bool wrong = false;
+  auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
+  Status st = for_each_json_object(
+      in, max_line_, "account profiles", bad,
+      [&](simdjson::dom::object o, uint64_t line) {
+        std::string_view account;
+        if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
+        const std::string name = stream_name(str_member(o, "platform"), account);
+        std::string_view state = str_member(o, "state_affiliated");
+        if (!state.empty()) state_accounts_[name] = std::string(state);
+        auto w = where_.find(name);
+        if (w == where_.end()) return true;
+        ++stats_.profiles;
+        Profile p;
+        p.handle = str_member(o, "handle");
+        p.country = str_member(o, "country");
+        p.state_affiliated = state;
+        simdjson::dom::element c;
+        if (!o["created"].get(c)) {
+          std::string_view s;
+          int64_t i = 0;
+          double d = 0;
+          if (!c.get(s)) {
+            if (auto t = parse_timestamp(s)) p.created = *t;
+          } else if (!c.get(i)) {
+            if (i > -1e11 && i < 1e11) p.created = i * 1000000;
+          } else if (!c.get(d) && d > -1e11 && d < 1e11) {
+            p.created = static_cast<Micros>(d * 1e6);
+          }
+        }
+        int64_t followers = 0;
+        if (!o["followers"].get(followers)) p.followers = followers;
+        bool verified = false;
+        if (!o["verified"].get(verified)) p.verified = verified;
+        nets_[w->second.net].profiles[w->second.index] = std::move(p);
+        return true;
+      },
+      wrong);
+  if (!st && wrong) return data_error(st.message());
+  return st;
 }
 
 Status Scorer::add_events(InputStream& in) {
@@ -974,76 +940,62 @@ Status Scorer::add_events(InputStream& in) {
   read_events_ = true;
   text_hashes_.assign(nets_.size(), {});
   for (auto& n : nets_) n.has_events = true;
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  simdjson::dom::parser parser;
-  bool first = true;
   uint64_t seq = 0;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (first && line.substr(0, 8) == "#chorus-")  // a chorus stream given for JSON lines
-      return data_error(line_error(in.name(), reader.line_number(), stream_name_of(line) + ", expected events (JSON lines)"));
-    first = false;
-    simdjson::dom::object o;
-    auto err = parser.parse(line.data(), line.size()).get(o);
-    std::string_view account, id;
-    if (err || o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty()) {
-      std::string why = err == simdjson::UTF8_ERROR ? "invalid UTF-8"
-                        : err                       ? "invalid JSON or not an object"
-                                                    : "no \"id\" and \"account\" strings";
-      if (!bad_line(in.name(), reader.line_number(), why + " (events)")) return {};
-      continue;
-    }
-    std::string_view platform = str_member(o, "platform");
-    const std::string name = stream_name(platform, account);
-    simdjson::dom::array urls;
-    const bool has_urls = !o["urls"].get(urls);
-    if (auto s = state_accounts_.find(name); s != state_accounts_.end()) {
-      state_items_.try_emplace(hash_of(platform, id), s->second);
-      if (has_urls)
-        for (auto u : urls) {
-          std::string_view url;
-          if (!u.get(url)) state_items_.try_emplace(hash_of("\x02url", url), s->second);
+  bool wrong = false;
+  auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
+  Status st = for_each_json_object(
+      in, max_line_, "events", bad,
+      [&](simdjson::dom::object o, uint64_t line) {
+        std::string_view account, id;
+        if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
+          return bad(line, "no \"id\" and \"account\" strings (events)");
+        std::string_view platform = str_member(o, "platform");
+        const std::string name = stream_name(platform, account);
+        simdjson::dom::array urls;
+        const bool has_urls = !o["urls"].get(urls);
+        if (auto s = state_accounts_.find(name); s != state_accounts_.end()) {
+          state_items_.try_emplace(hash_of(platform, id), s->second);
+          if (has_urls)
+            for (auto u : urls) {
+              std::string_view url;
+              if (!u.get(url)) state_items_.try_emplace(hash_of("\x02url", url), s->second);
+            }
         }
-    }
-    auto w = where_.find(name);
-    if (w == where_.end()) continue;
-    ++stats_.events;
-    const uint32_t net = w->second.net;
-    Network& n = nets_[net];
-    ++n.events;
-    ++seq;
-    std::string_view audience = str_member(o, "audience");
-    if (!audience.empty()) {
-      ++n.audiences[std::string(audience)];
-      if (n.has_profiles) {
-        const auto& p = n.profiles[w->second.index];
-        if (p && !p->country.empty()) {
-          ++n.audience_known;
-          n.foreign += p->country != audience;
+        auto w = where_.find(name);
+        if (w == where_.end()) return true;
+        ++stats_.events;
+        const uint32_t net = w->second.net;
+        Network& n = nets_[net];
+        ++n.events;
+        ++seq;
+        std::string_view audience = str_member(o, "audience");
+        if (!audience.empty()) {
+          ++n.audiences[std::string(audience)];
+          if (n.has_profiles) {
+            const auto& p = n.profiles[w->second.index];
+            if (p && !p->country.empty()) {
+              ++n.audience_known;
+              n.foreign += p->country != audience;
+            }
+          }
         }
-      }
-    }
-    std::string_view text = str_member(o, "text");
-    if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
-      ++n.texts;
-      text_hashes_[net].push_back(text_hash(text));
-    }
-    std::string_view parent = str_member(o, "parent");
-    if (!parent.empty()) references_.push_back({net, seq, hash_of(platform, parent)});
-    if (has_urls)
-      for (auto u : urls) {
-        std::string_view url;
-        if (!u.get(url)) references_.push_back({net, seq, hash_of("\x02url", url)});
-      }
-  }
+        std::string_view text = str_member(o, "text");
+        if (text.find_first_not_of(" \t\r\n") != std::string_view::npos) {
+          ++n.texts;
+          text_hashes_[net].push_back(text_hash(text));
+        }
+        std::string_view parent = str_member(o, "parent");
+        if (!parent.empty()) references_.push_back({net, seq, hash_of(platform, parent)});
+        if (has_urls)
+          for (auto u : urls) {
+            std::string_view url;
+            if (!u.get(url)) references_.push_back({net, seq, hash_of("\x02url", url)});
+          }
+        return true;
+      },
+      wrong);
+  if (!st && wrong) return data_error(st.message());
+  if (!st) return st;
   // Duplication: texts whose hash another text of the network has.
   for (size_t i = 0; i < nets_.size(); ++i) {
     auto& h = text_hashes_[i];

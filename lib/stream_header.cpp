@@ -4,6 +4,13 @@
 
 namespace chorus {
 
+std::string stream_name_of(std::string_view line) {
+  if (line.substr(0, 8) != "#chorus-") return "a comment line";
+  std::string_view kind = line.substr(8, line.find(' ') == std::string_view::npos ? std::string_view::npos : line.find(' ') - 8);
+  if (kind.size() > 20 || kind.find_first_not_of("abcdefghijklmnopqrstuvwxyz-") != std::string_view::npos) return "a chorus stream";
+  return "a chorus " + std::string(kind) + " stream";
+}
+
 std::string format_stream_header(std::string_view kind, int version, std::string_view params_json) {
   std::string s = "#chorus-";
   s += kind;

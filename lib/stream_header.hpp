@@ -24,6 +24,9 @@ std::string format_stream_header(std::string_view kind, int version, std::string
 // Reads a header line (without its '\n'). An error says what was expected:
 // a line that is no chorus header, another kind of stream, or a version this
 // build cannot read (newer than `max_version`).
+// For messages: "a chorus clusters stream" from "#chorus-clusters v1 {...}".
+std::string stream_name_of(std::string_view line);
+
 Result<StreamHeader> parse_stream_header(std::string_view line, std::string_view want_kind, int max_version = 1);
 
 }  // namespace chorus

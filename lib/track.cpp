@@ -16,7 +16,9 @@
 #include <unordered_map>
 
 #include "json_writer.hpp"
+#include "json_lines.hpp"
 #include "line_reader.hpp"
+#include "tsv.hpp"
 #include "score.hpp"
 #include "stream_header.hpp"
 
@@ -26,9 +28,6 @@ namespace {
 
 constexpr std::string_view kStateKind = "track-state";
 
-std::string line_error(const std::string& file, uint64_t line, const std::string& message) {
-  return file + ":" + std::to_string(line) + ": " + message;
-}
 
 std::string errno_message(const std::string& what) { return what + ": " + std::strerror(errno); }
 
@@ -260,81 +259,47 @@ Status Tracker::refuse(std::string message) {
 }
 
 Status Tracker::add_networks(InputStream& in) {
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  simdjson::dom::parser parser;
-  bool first = true;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (first && line.substr(0, 8) == "#chorus-")
-      return refuse(line_error(in.name(), reader.line_number(), "a chorus stream, expected networks (JSON lines)"));
-    first = false;
-    simdjson::dom::object o;
-    auto err = parser.parse(line.data(), line.size()).get(o);
-    TodayNetwork n;
-    std::string_view id;
-    std::string why;
-    if (err)
-      why = err == simdjson::UTF8_ERROR ? "invalid UTF-8" : "invalid JSON or not an object";
-    else if (o["id"].get(id) || id.empty())
-      why = "no \"id\" string";
-    else if (!string_array(o, "accounts", n.accounts) || n.accounts.empty())
-      why = "no \"accounts\" array of strings";
-    if (!why.empty()) {
-      if (!bad_line(in.name(), reader.line_number(), why + " (networks)")) return {};
-      continue;
-    }
-    n.cluster = id;
-    sort_unique(n.accounts);
-    n.coordinated = str_member(o, "verdict") == "coordinated";
-    for (auto field : o) {
-      if (field.key == "id" || field.key == "track") continue;
-      n.members.emplace_back(std::string(field.key), simdjson::minify(field.value));
-    }
-    today_.push_back(std::move(n));
-  }
-  return {};
+  bool wrong = false;
+  auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
+  Status st = for_each_json_object(
+      in, max_line_, "networks", bad,
+      [&](simdjson::dom::object o, uint64_t line) {
+        TodayNetwork n;
+        std::string_view id;
+        if (o["id"].get(id) || id.empty()) return bad(line, "no \"id\" string (networks)");
+        if (!string_array(o, "accounts", n.accounts) || n.accounts.empty())
+          return bad(line, "no \"accounts\" array of strings (networks)");
+        n.cluster = id;
+        sort_unique(n.accounts);
+        n.coordinated = str_member(o, "verdict") == "coordinated";
+        for (auto field : o) {
+          if (field.key == "id" || field.key == "track") continue;
+          n.members.emplace_back(std::string(field.key), simdjson::minify(field.value));
+        }
+        today_.push_back(std::move(n));
+        return true;
+      },
+      wrong);
+  if (!st && wrong) return refuse(st.message());
+  return st;
 }
 
 Status Tracker::add_accounts(InputStream& in) {
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  simdjson::dom::parser parser;
-  bool first = true;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
-    if (first && line.substr(0, 8) == "#chorus-")
-      return refuse(line_error(in.name(), reader.line_number(), "a chorus stream, expected account profiles (JSON lines)"));
-    first = false;
-    simdjson::dom::object o;
-    auto err = parser.parse(line.data(), line.size()).get(o);
-    std::string_view account;
-    if (err || o["account"].get(account) || account.empty()) {
-      std::string why = err == simdjson::UTF8_ERROR ? "invalid UTF-8"
-                        : err                       ? "invalid JSON or not an object"
-                                                    : "no \"account\" string";
-      if (!bad_line(in.name(), reader.line_number(), why + " (account profiles)")) return {};
-      continue;
-    }
-    auto& keys = profile_keys_[profile_name(str_member(o, "platform"), account)];
-    for (auto& k : link_keys(str_member(o, "handle"), str_member(o, "name"))) keys.push_back(std::move(k));
-    sort_unique(keys);
-  }
-  return {};
+  bool wrong = false;
+  auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
+  Status st = for_each_json_object(
+      in, max_line_, "account profiles", bad,
+      [&](simdjson::dom::object o, uint64_t line) {
+        std::string_view account;
+        if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
+        auto& keys = profile_keys_[profile_name(str_member(o, "platform"), account)];
+        for (auto& k : link_keys(str_member(o, "handle"), str_member(o, "name"))) keys.push_back(std::move(k));
+        sort_unique(keys);
+        return true;
+      },
+      wrong);
+  if (!st && wrong) return refuse(st.message());
+  return st;
 }
 
 Tracker::Outcome Tracker::run(const TrackState& before, const std::string& run, double min_overlap) const {

@@ -2,6 +2,17 @@
 
 namespace chorus {
 
+bool split_tabs(std::string_view s, std::string_view* f, size_t n) {
+  size_t pos = 0;
+  for (size_t i = 0; i < n; ++i) {
+    size_t tab = s.find('\t', pos);
+    if ((tab == std::string_view::npos) != (i + 1 == n)) return false;
+    f[i] = s.substr(pos, tab == std::string_view::npos ? std::string_view::npos : tab - pos);
+    pos = tab + 1;
+  }
+  return true;
+}
+
 namespace {
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';

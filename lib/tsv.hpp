@@ -51,6 +51,10 @@ void append_tsv_field(Out& out, std::string_view field) {
 // The inverse of append_tsv_field: false when `field` holds a malformed escape.
 bool unescape_tsv_field(std::string_view field, std::string& out);
 
+// Splits `s` at tabs into exactly `n` fields (views into `s`); false when it
+// has more or fewer.
+bool split_tabs(std::string_view s, std::string_view* f, size_t n);
+
 // Lower-case hex of a 128-bit hash, high half first: 32 characters.
 inline void format_hash128(char* out, uint64_t high, uint64_t low) {
   static const char kHex[] = "0123456789abcdef";

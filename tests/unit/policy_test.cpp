@@ -172,7 +172,7 @@ BOOST_AUTO_TEST_CASE(bad_lines_and_wrong_stream) {
   Status st = e.add_networks(*mem("#chorus-edges v1 {}\n", "n"));
   BOOST_TEST(!st.ok());
   BOOST_TEST(e.data_error());
-  BOOST_TEST(st.message() == "n:1: a chorus stream, expected networks (JSON lines)");
+  BOOST_TEST(st.message() == "n:1: a chorus edges stream, expected networks (JSON lines)");
 }
 
 BOOST_AUTO_TEST_CASE(rules_file) {

@@ -1,0 +1,61 @@
+// json_lines.hpp — reading the JSON-lines inputs of the later steps (account
+// profiles, events, networks) one object at a time, all alike: blank lines
+// skipped; a line over max_line, invalid UTF-8, or a line that is no JSON
+// object is a bad line (FILE:LINE through `bad`); a chorus stream's header
+// line where JSON lines were expected refuses the whole input. One DOM
+// parse per line: these inputs are read once, filtered to the accounts of
+// a few networks. Not thread-safe (one parser per call).
+#pragma once
+
+#include <simdjson.h>
+
+#include <string>
+#include <string_view>
+
+#include "diagnostics.hpp"
+#include "input.hpp"
+#include "line_reader.hpp"
+#include "status.hpp"
+#include "stream_header.hpp"
+
+namespace chorus {
+
+// Calls f(object, line_number) for each object line of `in`; f returns false
+// to stop. bad(line_number, message) is called for each bad line and returns
+// false to stop. `what` names the input in messages ("account profiles").
+// When the input is a chorus stream, `wrong_stream` is set and an error
+// returned; an error is also returned when `in` cannot be read.
+template <typename Bad, typename F>
+Status for_each_json_object(InputStream& in, size_t max_line, const std::string& what, Bad&& bad, F&& f,
+                            bool& wrong_stream) {
+  LineReader reader(in, max_line);
+  std::string_view line;
+  simdjson::dom::parser parser;
+  bool first = true;
+  for (;;) {
+    auto kind = reader.next(line);
+    if (!kind) return kind.status();
+    if (*kind == LineReader::Kind::kEnd) break;
+    if (*kind == LineReader::Kind::kOverlong) {
+      if (!bad(reader.line_number(), "line longer than " + std::to_string(max_line) + " bytes")) return {};
+      continue;
+    }
+    if (line.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    if (first && line.substr(0, 8) == "#chorus-") {
+      wrong_stream = true;
+      return Status::error(line_error(in.name(), reader.line_number(), stream_name_of(line) + ", expected " + what + " (JSON lines)"));
+    }
+    first = false;
+    simdjson::dom::object o;
+    auto err = parser.parse(line.data(), line.size()).get(o);
+    if (err) {
+      std::string why = err == simdjson::UTF8_ERROR ? "invalid UTF-8" : "invalid JSON or not an object";
+      if (!bad(reader.line_number(), why + " (" + what + ")")) return {};
+      continue;
+    }
+    if (!f(o, reader.line_number())) return {};
+  }
+  return {};
+}
+
+}  // namespace chorus
