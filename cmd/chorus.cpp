@@ -26,6 +26,7 @@ const char* kUsage =
     "  cluster  edges to clusters: filters, significance, components or Leiden\n"
     "  score    clusters to scored networks, with their reasons and evidence\n"
     "  eval     networks against ground truth: precision, recall, F1, adjusted Rand index\n"
+    "  report   networks to a transparency report (Markdown, HTML, JSON) and graphs (GraphML, GEXF)\n"
     "  policy   accounts, events, networks to enforcement actions: labels, exclusions, removals\n"
     "  track    networks matched to earlier runs: stable ids, returning accounts\n"
     "  gen      synthetic activity with planted networks, and its ground truth\n"

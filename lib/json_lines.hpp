@@ -17,8 +17,28 @@
 #include "line_reader.hpp"
 #include "status.hpp"
 #include "stream_header.hpp"
+#include "tsv.hpp"
 
 namespace chorus {
+
+// A string member, or empty (absent, null or not a string).
+inline std::string_view str_member(simdjson::dom::object o, const char* name) {
+  std::string_view v;
+  if (o[name].get(v)) return {};
+  return v;
+}
+
+// The account name of a JSON record as the TSV streams write it:
+// "platform:account" (or "account" without a platform), TSV-escaped.
+inline std::string stream_name(std::string_view platform, std::string_view account) {
+  std::string s;
+  if (!platform.empty()) {
+    append_tsv_field(s, platform);
+    s += ':';
+  }
+  append_tsv_field(s, account);
+  return s;
+}
 
 // Calls f(object, line_number) for each object line of `in`; f returns false
 // to stop. bad(line_number, message) is called for each bad line and returns

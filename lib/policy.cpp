@@ -30,12 +30,6 @@ std::string_view trim(std::string_view s) {
   return s.substr(b, e - b + 1);
 }
 
-// A string member, or empty (absent, null or not a string).
-std::string_view str_member(simdjson::dom::object o, const char* name) {
-  std::string_view v;
-  if (o[name].get(v)) return {};
-  return v;
-}
 
 // "platform:account", or "account" without a platform: the networks' names.
 std::string account_name(simdjson::dom::object o, std::string_view account) {

@@ -143,16 +143,6 @@ uint64_t text_hash(std::string_view text) {
   return XXH3_64bits(t.data(), t.size());
 }
 
-// The account name of a JSON record: "platform:account" escaped as the streams write it.
-std::string stream_name(std::string_view platform, std::string_view account) {
-  std::string s;
-  if (!platform.empty()) {
-    append_tsv_field(s, platform);
-    s += ':';
-  }
-  append_tsv_field(s, account);
-  return s;
-}
 
 // Sorts and removes duplicates once a vector has doubled since its last pass.
 template <typename T>
@@ -877,14 +867,30 @@ Status Scorer::add_labels(InputStream& in) {
   return {};
 }
 
-namespace {
-// A string member, or empty (absent, null or not a string).
-std::string_view str_member(simdjson::dom::object o, const char* name) {
-  std::string_view v;
-  if (o[name].get(v)) return {};
-  return v;
+Profile profile_of(simdjson::dom::object o) {
+  Profile p;
+  p.handle = str_member(o, "handle");
+  p.country = str_member(o, "country");
+  p.state_affiliated = str_member(o, "state_affiliated");
+  simdjson::dom::element c;
+  if (!o["created"].get(c)) {
+    std::string_view s;
+    int64_t i = 0;
+    double d = 0;
+    if (!c.get(s)) {
+      if (auto t = parse_timestamp(s)) p.created = *t;
+    } else if (!c.get(i)) {
+      if (i > -1e11 && i < 1e11) p.created = i * 1000000;
+    } else if (!c.get(d) && d > -1e11 && d < 1e11) {
+      p.created = static_cast<Micros>(d * 1e6);
+    }
+  }
+  int64_t followers = 0;
+  if (!o["followers"].get(followers)) p.followers = followers;
+  bool verified = false;
+  if (!o["verified"].get(verified)) p.verified = verified;
+  return p;
 }
-}  // namespace
 
 Status Scorer::add_accounts(InputStream& in) {
   order_networks();
@@ -906,27 +912,7 @@ Status Scorer::add_accounts(InputStream& in) {
         auto w = where_.find(name);
         if (w == where_.end()) return true;
         ++stats_.profiles;
-        Profile p;
-        p.handle = str_member(o, "handle");
-        p.country = str_member(o, "country");
-        p.state_affiliated = state;
-        simdjson::dom::element c;
-        if (!o["created"].get(c)) {
-          std::string_view s;
-          int64_t i = 0;
-          double d = 0;
-          if (!c.get(s)) {
-            if (auto t = parse_timestamp(s)) p.created = *t;
-          } else if (!c.get(i)) {
-            if (i > -1e11 && i < 1e11) p.created = i * 1000000;
-          } else if (!c.get(d) && d > -1e11 && d < 1e11) {
-            p.created = static_cast<Micros>(d * 1e6);
-          }
-        }
-        int64_t followers = 0;
-        if (!o["followers"].get(followers)) p.followers = followers;
-        bool verified = false;
-        if (!o["verified"].get(verified)) p.verified = verified;
+        Profile p = profile_of(o);
         nets_[w->second.net].profiles[w->second.index] = std::move(p);
         return true;
       },

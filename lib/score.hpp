@@ -32,6 +32,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <simdjson.h>
+
 #include "input.hpp"
 #include "output.hpp"
 #include "status.hpp"
@@ -60,6 +62,9 @@ struct Profile {
   std::optional<bool> verified;
   std::string handle, country, state_affiliated;  // empty: unknown / none
 };
+// The profile of an account-profile JSON object (created: RFC 3339 or epoch
+// seconds; what is absent or unreadable stays unknown).
+Profile profile_of(simdjson::dom::object o);
 
 // One shared key of a network, from the evidence.
 struct KeyStat {

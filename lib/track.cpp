@@ -36,12 +36,6 @@ void sort_unique(std::vector<std::string>& v) {
   v.erase(std::unique(v.begin(), v.end()), v.end());
 }
 
-// A string member, or empty (absent, null or not a string).
-std::string_view str_member(simdjson::dom::object o, const char* name) {
-  std::string_view v;
-  if (o[name].get(v)) return {};
-  return v;
-}
 
 // An array of strings, or false.
 bool string_array(simdjson::dom::object o, const char* name, std::vector<std::string>& out) {
