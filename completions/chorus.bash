@@ -1,13 +1,14 @@
 # bash completion for chorus(1) and its commands                -*- shell-script -*-
 #
 # Install as .../bash-completion/completions/chorus, with chorus-parse,
-# chorus-hash, chorus-join, chorus-cluster, chorus-score, chorus-gen and chorus-eval as links to it
+# chorus-hash, chorus-join, chorus-cluster, chorus-score, chorus-report, chorus-gen,
+# chorus-eval, chorus-policy and chorus-track as links to it
 # (bash-completion loads a file by command name), or source it from ~/.bashrc.
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
 
-_chorus_commands='parse hash join cluster score gen eval policy track run demo'
+_chorus_commands='parse hash join cluster score report gen eval policy track run demo'
 _chorus_presets='canonical twitter-v1 twitter-v2 tiktok io-archive coortweet'
 _chorus_map_fields='id= account= ts= type= text= urls= hashtags= mentions= media= parent= lang= audience= platform= views= likes= handle= name= created= followers= following= country= state_affiliated= verified= profile_id='
 _chorus_tactics='copy-paste link-amplification share-ring paraphrase hashtag-chain state-media all'
@@ -107,6 +108,16 @@ _chorus_command() {
         --top | --coordinated | --review | --max-errors | --max-line) return ;;
         esac
         ;;
+    report)
+        flags='-h --help --version -o --output --progress -q --quiet -f --format --markdown --html --json --graphml --gexf --clusters --accounts --events --verdict --title --top --max-nodes --seed --strict --max-errors --max-line'
+        inputs=1
+        case $prev in
+        -f | --format) _chorus_words "$cur" 'md html json graphml gexf'; return ;;
+        --verdict) _chorus_list "$cur" 'coordinated review benign'; return ;;
+        -o | --output | --markdown | --html | --json | --graphml | --gexf | --clusters | --accounts | --events) _chorus_files "$cur"; return ;;
+        --title | --top | --max-nodes | --seed | --max-errors | --max-line) return ;;
+        esac
+        ;;
     policy)
         flags='-h --help --version -o --output --progress -q --quiet --accounts --events --networks --rules --min-foreign-events --min-foreign-share --min-score --no-label --no-abroad --no-remove --strict --max-errors --max-line'
         case $prev in
@@ -198,4 +209,4 @@ _chorus() {
     _chorus_command "${COMP_WORDS[1]}" 2
 }
 
-complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-gen chorus-eval chorus-policy chorus-track
+complete -F _chorus chorus chorus-parse chorus-hash chorus-join chorus-cluster chorus-score chorus-report chorus-gen chorus-eval chorus-policy chorus-track

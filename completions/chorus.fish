@@ -1,7 +1,8 @@
 # fish completion for chorus(1) and its commands. Install as chorus.fish in a
 # directory of $fish_complete_path, with chorus-parse.fish, chorus-hash.fish,
-# chorus-join.fish, chorus-cluster.fish, chorus-score.fish, chorus-gen.fish and
-# chorus-eval.fish as links to it (fish loads a file by command name).
+# chorus-join.fish, chorus-cluster.fish, chorus-score.fish, chorus-report.fish,
+# chorus-gen.fish, chorus-eval.fish, chorus-policy.fish and chorus-track.fish
+# as links to it (fish loads a file by command name).
 #
 # The flags are those of each command's --help; tests/scripts/docs_flags.sh
 # fails when they differ, so add a flag here when you add it to a command.
@@ -22,13 +23,14 @@ complete -c chorus -n __fish_use_subcommand -a hash -d 'Canonical events to mark
 complete -c chorus -n __fish_use_subcommand -a join -d 'Marks to co-action edges between accounts, with their evidence'
 complete -c chorus -n __fish_use_subcommand -a cluster -d 'Edges to clusters: filters, significance, components or Leiden'
 complete -c chorus -n __fish_use_subcommand -a score -d 'Clustered edges to scored networks, with a verdict and its reasons'
+complete -c chorus -n __fish_use_subcommand -a report -d 'Networks to the transparency report: Markdown, HTML, JSON, GraphML, GEXF'
 complete -c chorus -n __fish_use_subcommand -a gen -d 'Synthetic activity with planted networks, and its ground truth'
 complete -c chorus -n __fish_use_subcommand -a eval -d 'Networks found against the ground truth: precision, recall, F1, ARI'
 complete -c chorus -n __fish_use_subcommand -a policy -d 'Account profiles, events and networks to enforcement actions'
 complete -c chorus -n __fish_use_subcommand -a track -d 'Today\'s networks matched to earlier runs: stable ids, returning accounts'
 complete -c chorus -n __fish_use_subcommand -a run -d 'The whole pipeline on activity files, into one directory'
 complete -c chorus -n __fish_use_subcommand -a demo -d 'Generate a data set, run the pipeline on it, print what was found'
-complete -c chorus -n '__fish_seen_subcommand_from parse hash join cluster score gen eval policy track' -a '(__chorus_complete_command)'
+complete -c chorus -n '__fish_seen_subcommand_from parse hash join cluster score report gen eval policy track' -a '(__chorus_complete_command)'
 
 # chorus run (run by chorus itself)
 complete -c chorus -n '__fish_seen_subcommand_from run' -s h -l help -d 'Print the options and exit'
@@ -194,6 +196,36 @@ complete -c chorus-score -l review -x -d 'Score from which the verdict is review
 complete -c chorus-score -l strict -d 'Stop at the first bad line'
 complete -c chorus-score -l max-errors -x -d 'Stop after more than N bad lines'
 complete -c chorus-score -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
+
+# chorus-report
+function __chorus_verdicts
+    set -l done (string replace -r '[^,]*$' '' -- (commandline -ct))
+    for v in coordinated review benign
+        echo $done$v
+    end
+end
+complete -c chorus-report -s h -l help -d 'Print the options and exit'
+complete -c chorus-report -l version -d 'Print the version and exit'
+complete -c chorus-report -s o -l output -r -F -d 'Write the report to FILE instead of standard output (zstd if it ends in .zst)'
+complete -c chorus-report -l progress -d 'Accepted, as by every command'
+complete -c chorus-report -s q -l quiet -d 'No summary'
+complete -c chorus-report -s f -l format -x -a 'md html json graphml gexf' -d 'Format of standard output (or -o)'
+complete -c chorus-report -l markdown -r -F -d 'Also write the Markdown report to FILE'
+complete -c chorus-report -l html -r -F -d 'Also write the HTML page to FILE'
+complete -c chorus-report -l json -r -F -d 'Also write the JSON report to FILE'
+complete -c chorus-report -l graphml -r -F -d 'Also write the graph as GraphML to FILE'
+complete -c chorus-report -l gexf -r -F -d 'Also write the graph as GEXF to FILE'
+complete -c chorus-report -l clusters -r -F -d 'chorus-cluster\'s clustered edges: the edges drawn and exported'
+complete -c chorus-report -l accounts -r -F -d 'Account profiles (JSON lines): node attributes'
+complete -c chorus-report -l events -r -F -d 'Canonical events (JSON lines): timelines and shared texts'
+complete -c chorus-report -l verdict -x -a '(__chorus_verdicts)' -d 'Report only networks with these verdicts (comma-separated)'
+complete -c chorus-report -l title -x -d 'Title of the report'
+complete -c chorus-report -l top -x -d 'Top texts, links and hashtags per network'
+complete -c chorus-report -l max-nodes -x -d 'Accounts drawn per network in the HTML graph'
+complete -c chorus-report -l seed -x -d 'Seed of the graph layout'
+complete -c chorus-report -l strict -d 'Stop at the first bad line'
+complete -c chorus-report -l max-errors -x -d 'Stop after more than N bad lines'
+complete -c chorus-report -l max-line -x -d 'Longest line accepted, in bytes (k, M, G)'
 
 # chorus-policy
 complete -c chorus-policy -s h -l help -d 'Print the options and exit'
