@@ -439,6 +439,9 @@ Status Reporter::add_clusters(InputStream& in) {
       if (!bad_line(in.name(), reader.line_number(), st.message())) return {};
       continue;
     }
+    // Names as chorus writes them (a field with raw control bytes, escaped).
+    edge.a = escaped_name(unescaped(edge.a));
+    edge.b = escaped_name(unescaped(edge.b));
     auto a = where_.find(edge.a), b = where_.find(edge.b);
     if (a == where_.end() && b == where_.end()) continue;  // a network not reported
     if (a == where_.end() || b == where_.end() || a->second.net != b->second.net) {

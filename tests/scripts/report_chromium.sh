@@ -99,8 +99,9 @@ for d in hostile demo; do
   [ "$status" -eq 0 ] || err "$d: chorus-report -f html: status $status: $(head -c 500 "$d.report.err")"
   [ -s "$d.html" ] || { err "$d: empty HTML"; continue; }
   browse "$d" "$tmp/$d.html"
-  # shellcheck disable=SC2046
-  check "$d" $(LC_ALL=C grep -ao '^{"id":"[0-9]*"' "$d/networks.jsonl" | cut -d'"' -f4)
+  if [ -f "$d/expect.json" ]; then ids=$(jq -r ".networks[].id" "$d/expect.json"); else ids=$(jq -r .id "$d/networks.jsonl"); fi
+  # shellcheck disable=SC2086
+  check "$d" $ids
 done
 
 if [ "$fail" = 0 ]; then echo "report_chromium: ok"; fi

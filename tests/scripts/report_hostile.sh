@@ -66,11 +66,17 @@ for d in hostile demo; do
   status=$?
   echo "$d: chorus-report took $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s"
   [ "$status" -eq 0 ] || err "$d: chorus-report: status $status: $(head -c 500 "$d.err")"
+  if [ "$d" = hostile ]; then  # the raw invalid UTF-8 lines: reported with file and line, left out
+    nl=$(wc -l <hostile/networks.jsonl) el=$(wc -l <hostile/events.jsonl)
+    has "$d.err" "hostile/networks.jsonl:$nl: invalid UTF-8"
+    has "$d.err" "hostile/events.jsonl:$el: invalid UTF-8"
+    LC_ALL=C grep -q '000099' "$d.md" "$d.html" && err "$d: the bad networks line was reported"
+  fi
   [ -s "$d.stdout" ] && err "$d: wrote to stdout with only --html/--markdown/... given"
   for f in "$d.html" "$d.md" "$d.graphml" "$d.gexf" "$d.json"; do
     [ -s "$f" ] || err "$f: missing or empty"
   done
-  ids=$(LC_ALL=C grep -ao '^{"id":"[0-9]*"' "$d/networks.jsonl" | cut -d'"' -f4)
+  ids=$(jq -r ".networks[].id" "$d/expect.json")
 
   # HTML
   python3 "$CHECK" html "$d.html" || err "$d.html: unsafe (above)"

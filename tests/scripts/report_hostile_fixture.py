@@ -34,8 +34,18 @@ ALL = " ".join([SCRIPT, IMG, JS, QUOTES, RLO + "gpj.exe", LRI + "isolated" + PDI
 
 
 def tsv(s):
-    """The TSV escapes of chorus-formats(5): backslash, tab, newline, carriage return."""
-    return s.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    """The TSV escapes of chorus-formats(5): backslash, tab, newline, carriage
+    return, and every other control character (and DEL) as \\xHH."""
+    out = []
+    for ch in s:
+        o = ord(ch)
+        if ch in "\\\t\n\r":
+            out.append({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}[ch])
+        elif o < 0x20 or o == 0x7f:
+            out.append("\\x%02x" % o)
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 # Accounts of each network: platform:account, as networks.jsonl writes them.
@@ -103,7 +113,12 @@ for ni, n in enumerate(nets):
     n["edges"] = edges
     n["coactions"] = coactions
 
-BAD = b"\xff\xfe bad \xc3\x28 utf8"  # invalid UTF-8 bytes, raw in a JSON string
+# Invalid UTF-8 as chorus-parse and chorus-score pass it on: each bad byte
+# already U+FFFD (a JSON line with raw invalid bytes is not JSON, and is
+# skipped as a bad line: RAW below, one extra line in networks and events
+# that chorus-report must report with its file and line, and leave out).
+RAW = b"\xff\xfe bad \xc3\x28 utf8"
+BAD = RAW.decode("utf-8", errors="replace").encode()
 
 lines = []
 for ni, n in enumerate(nets):
@@ -151,6 +166,8 @@ for ni, n in enumerate(nets):
 with open(os.path.join(out, "networks.jsonl"), "wb") as f:
     for b in lines:
         f.write(b + b"\n")
+    # Line 4: raw invalid UTF-8, a bad line.
+    f.write(lines[0].replace(b'"id":"000001"', b'"id":"000099"').replace(b"score", RAW, 1) + b"\n")
 with open(os.path.join(out, "clusters.tsv"), "w", encoding="utf-8", newline="\n") as f:
     for l in clusters:
         f.write(l + "\n")
@@ -183,6 +200,8 @@ with open(os.path.join(out, "events.jsonl"), "wb") as f:
     for e in events:
         b = json.dumps(e, ensure_ascii=False, separators=(",", ":")).encode().replace(b"@@BAD@@", BAD)
         f.write(b + b"\n")
+    # The last line: raw invalid UTF-8, a bad line.
+    f.write(json.dumps(events[-1], separators=(",", ":")).encode().replace(b'"text":"', b'"text":"' + RAW, 1) + b"\n")
 
 with open(os.path.join(out, "expect.json"), "w") as f:
     json.dump({"networks": [{k: n[k] for k in ("id", "verdict", "score", "size", "edges", "coactions", "followers",
