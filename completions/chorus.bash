@@ -162,17 +162,17 @@ _chorus_command() {
         esac
         ;;
     run)
-        flags='-h --help --version -o --output -p --preset -m --map --accounts -w --window --min-repeat --alpha --method --seeds --memory -q --quiet'
+        flags='-h --help --version -o --output -p --preset -m --map --accounts -w --window --min-repeat --alpha --method --seeds --memory --state --run --title -q --quiet'
         case $prev in
-        -o | --output) _chorus_dirs "$cur"; return ;;
+        -o | --output | --state) _chorus_dirs "$cur"; return ;;
         -p | --preset) _chorus_words "$cur" "$_chorus_presets"; return ;;
         --method) _chorus_words "$cur" 'components leiden'; return ;;
         --accounts | --seeds) _chorus_files "$cur"; return ;;
-        -m | --map | -w | --window | --min-repeat | --alpha | --memory) return ;;
+        -m | --map | -w | --window | --min-repeat | --alpha | --memory | --run | --title) return ;;
         esac
         ;;
     demo)
-        flags='-h --help --version -n --events --seed --dir --keep'
+        flags='-h --help --version -n --events --seed --dir --keep --no-browser'
         case $prev in
         --dir) _chorus_dirs "$cur"; return ;;
         -n | --events | --seed) return ;;

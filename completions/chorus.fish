@@ -45,6 +45,9 @@ complete -c chorus -n '__fish_seen_subcommand_from run' -l alpha -x -d 'Signific
 complete -c chorus -n '__fish_seen_subcommand_from run' -l method -x -a 'components leiden' -d 'Clustering'
 complete -c chorus -n '__fish_seen_subcommand_from run' -l seeds -r -F -d 'Start from these accounts'
 complete -c chorus -n '__fish_seen_subcommand_from run' -l memory -x -d 'Memory for sorting (k, M, G)'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l state -x -a '(__fish_complete_directories)' -d 'Track the networks across runs in DIR'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l run -x -d 'Name of this run in the state'
+complete -c chorus -n '__fish_seen_subcommand_from run' -l title -x -d 'The report title'
 complete -c chorus -n '__fish_seen_subcommand_from run' -s q -l quiet -d 'No summaries from the steps'
 
 # chorus demo (run by chorus itself)
@@ -53,7 +56,8 @@ complete -c chorus -n '__fish_seen_subcommand_from demo' -l version -d 'Print th
 complete -c chorus -n '__fish_seen_subcommand_from demo' -s n -l events -x -d 'Events to generate (k, M)'
 complete -c chorus -n '__fish_seen_subcommand_from demo' -l seed -x -d 'Seed of the generated data'
 complete -c chorus -n '__fish_seen_subcommand_from demo' -l dir -x -a '(__fish_complete_directories)' -d 'Keep the files in DIR'
-complete -c chorus -n '__fish_seen_subcommand_from demo' -l keep -d 'Keep the temporary directory'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l keep -d 'Keep all of the temporary directory'
+complete -c chorus -n '__fish_seen_subcommand_from demo' -l no-browser -d 'Do not show the report in Chromium'
 
 # chorus-parse
 complete -c chorus-parse -s h -l help -d 'Print the options and exit'

@@ -1,6 +1,9 @@
 #include "demo.hpp"
 
 #include <simdjson.h>
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -20,6 +23,8 @@
 #include "run.hpp"
 #include "timestamp.hpp"
 
+
+extern char** environ;
 
 namespace chorus {
 namespace {
@@ -89,6 +94,79 @@ void append_listing(std::string& out, const std::string& name, uint64_t count) {
   out.append(commas(count));
 }
 
+// A program found on PATH, or "".
+std::string on_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  std::string p = path ? path : "/usr/bin:/bin";
+  size_t pos = 0;
+  while (pos <= p.size()) {
+    size_t end = p.find(':', pos);
+    if (end == std::string::npos) end = p.size();
+    std::string cand = (end > pos ? p.substr(pos, end - pos) : std::string(".")) + "/" + name;
+    if (::access(cand.c_str(), X_OK) == 0) return cand;
+    pos = end + 1;
+  }
+  return "";
+}
+
+// Runs argv[0] (a path) with the args, waits; its exit status, or -1.
+int spawn_wait(const std::vector<std::string>& args, bool quiet_output) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (quiet_output) {
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  }
+  pid_t pid;
+  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0) {
+  }
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+// The report's HTML in Chromium: a window when there is a display, else a
+// headless screenshot (report.png). What was done, as a line; "" when no
+// Chromium is installed.
+std::string show_in_chromium(const std::string& dir) {
+  std::string chromium;
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"})
+    if (chromium = on_path(name); !chromium.empty()) break;
+  if (chromium.empty()) return "";
+  const std::string html = dir + "/report.html", url = "file://" + html;
+  const bool display = std::getenv("DISPLAY") || std::getenv("WAYLAND_DISPLAY");
+  if (display) {
+    std::vector<std::string> args = {chromium, "--new-window", url};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    pid_t pid;
+    if (posix_spawn(&pid, chromium.c_str(), nullptr, nullptr, argv.data(), environ) == 0)
+      return "shown in Chromium (" + chromium + ")";
+    return "";
+  }
+  const std::string timeout = on_path("timeout");
+  std::vector<std::string> args;
+  if (!timeout.empty()) args = {timeout, "60"};
+  const std::string profile = dir + "/.chromium-profile";
+  for (const std::string& a : {chromium, std::string("--headless"), std::string("--no-sandbox"), std::string("--disable-gpu"),
+                               std::string("--disable-background-networking"), "--user-data-dir=" + profile,
+                               std::string("--hide-scrollbars"), std::string("--window-size=1280,2400"),
+                               "--screenshot=" + dir + "/report.png", url})
+    args.push_back(a);
+  if (args[0].empty()) args.erase(args.begin());
+  int st = spawn_wait(args, true);
+  std::error_code ec;
+  std::filesystem::remove_all(profile, ec);
+  if (st != 0 || !std::filesystem::exists(dir + "/report.png", ec)) return "";
+  return "rendered by headless Chromium (no display): " + dir + "/report.png";
+}
+
 }  // namespace
 
 int run_demo(int argc, char** argv, const std::string& bin_dir) {
@@ -101,7 +179,9 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
   app.add_option("--seed", seed, "Seed of the generated data")->type_name("N")->capture_default_str();
   app.add_option("--dir", dir, "Keep the files in DIR (default: a temporary directory, removed at the end)")
       ->type_name("DIR");
-  app.add_flag("--keep", keep, "Keep the temporary directory");
+  app.add_flag("--keep", keep, "Keep the temporary directory (else only the report, the networks and the actions are kept)");
+  bool no_browser = false;
+  app.add_flag("--no-browser", no_browser, "Do not show the report in Chromium");
   cli.parse(argc, argv);
   auto n = parse_count(events);
   if (!n || *n == 0) cli.usage_error("--events: " + (n ? std::string("must be positive") : n.status().message()));
@@ -217,8 +297,63 @@ int run_demo(int argc, char** argv, const std::string& bin_dir) {
     cleanup();
     return kExitUsageError;
   }
-  if (!temporary || keep) std::printf("Files kept in %s\n", dir.c_str());
-  cleanup();
+
+  // The report, and the actions.
+  if (auto md = read_all(dir + "/report.md")) {
+    size_t end = md->find("\n## Network ");
+    std::printf("\nThe report (chorus-report; the whole of it, network by network, in %s/report.md and report.html):\n\n%s\n",
+                dir.c_str(), md->substr(0, end).c_str());
+  }
+  std::printf("Actions (chorus-policy, actions.jsonl): %s\n", actions_summary(dir + "/actions.jsonl").substr(9).c_str());
+  if (auto actions = read_all(dir + "/actions.jsonl")) {
+    // Each label and exclusion; the removals by network.
+    simdjson::dom::parser parser;
+    size_t pos = 0, shown = 0, other = 0;
+    std::map<std::string, uint64_t> removals;  // network -> accounts
+    while (pos < actions->size()) {
+      size_t end = actions->find('\n', pos);
+      if (end == std::string::npos) end = actions->size();
+      simdjson::dom::object o;
+      std::string_view account, action, rule, network;
+      if (!parser.parse(actions->data() + pos, end - pos).get(o) && !o["account"].get(account) && !o["action"].get(action) &&
+          !o["rule"].get(rule)) {
+        if (action == "remove") {
+          if (o.at_pointer("/evidence/network").get(network)) network = "?";
+          ++removals[std::string(network)];
+        } else if (shown < 20) {
+          ++shown;
+          std::printf("  %-30.*s %-28.*s %.*s\n", static_cast<int>(action.size()), action.data(), static_cast<int>(account.size()),
+                      account.data(), static_cast<int>(rule.size()), rule.data());
+        } else {
+          ++other;
+        }
+      }
+      pos = end + 1;
+    }
+    if (other) std::printf("  ... and %zu more labels and exclusions\n", other);
+    for (const auto& [network, n] : removals)
+      std::printf("  %-30s %-28s coordinated-network\n", "remove",
+                  (commas(n) + (n == 1 ? " account of " : " accounts of ") + network).c_str());
+  }
+  if (!no_browser) {
+    std::string shown = show_in_chromium(dir);
+    std::printf("\nReport HTML: %s/report.html%s%s\n", dir.c_str(), shown.empty() ? " (no Chromium found to show it)" : ", ",
+                shown.c_str());
+  } else {
+    std::printf("\nReport HTML: %s/report.html\n", dir.c_str());
+  }
+  if (temporary && !keep) {
+    // Keep what an analyst hands on; the streams behind it go.
+    for (const char* f : {"generated.jsonl", "events.jsonl", "profiles.jsonl", "marks.tsv", "labels.tsv", "edges.tsv", "evidence.tsv"}) {
+      std::error_code ec;
+      fs::remove(dir + "/" + f, ec);
+    }
+    std::printf("Kept in %s: the report (report.md, report.html, report.json, graph.gexf, graph.graphml), networks.jsonl, "
+                "clusters.tsv, actions.jsonl, accounts.jsonl, truth.csv\n",
+                dir.c_str());
+  } else {
+    std::printf("Files kept in %s\n", dir.c_str());
+  }
   return std::fflush(stdout) == 0 ? kExitSuccess : kExitUsageError;
 }
 

@@ -391,6 +391,21 @@ Status Reporter::add_networks(InputStream& in) {
             if (!cl["alpha"].get(a)) n.alpha = a;
           }
         }
+        simdjson::dom::object track;
+        if (!o["track"].get(track)) {
+          n.track_first_run = str_member(track, "first_run");
+          if (track["runs"].get(n.track_runs)) n.track_runs = 0;
+          simdjson::dom::array ret;
+          if (!track["returning"].get(ret))
+            for (auto r : ret) {
+              simdjson::dom::object ro;
+              if (r.get(ro)) continue;
+              std::string line(str_member(ro, "account"));
+              line += str_member(ro, "how") == "same" ? ", removed before" : ", linked to the removed account " + std::string(str_member(ro, "removed_account"));
+              line += " (network " + std::string(str_member(ro, "removed_network")) + ", removed in run " + std::string(str_member(ro, "removed_run")) + ")";
+              n.returning.push_back(std::move(line));
+            }
+        }
         nets_.push_back(std::move(n));
         ++stats_.networks;
         return true;
@@ -778,6 +793,9 @@ void Reporter::write_markdown(OutputStream& out) const {
     s += "- **Period active:** " + markdown_text(n.first_seen, 40) + " to " + markdown_text(n.last_seen, 40) + "\n";
     s += "- **Co-actions:** " + commas(n.coactions) + " on " + commas(n.edges) + " pairs (density " + format_decimal(n.density, 3) + ")\n";
     s += "- **Tactics:** " + markdown_text(tactics(n), 600) + "\n";
+    if (!n.track_first_run.empty())
+      s += "- **Tracked:** first seen in run " + markdown_text(n.track_first_run, 80) + ", in " + commas(n.track_runs) +
+           (n.track_runs == 1 ? " run" : " runs") + "; " + commas(n.returning.size()) + " returning accounts of removed networks\n";
     if (have_events_) {
       Bars b = bars_of(n.timeline);
       if (!b.counts.empty()) {
@@ -801,6 +819,11 @@ void Reporter::write_markdown(OutputStream& out) const {
         items += " — " + commas(key.coactions) + " co-actions, " + commas(key.accounts) + " accounts\n";
       }
       if (!items.empty()) s += "\n**" + std::string(group) + "**\n\n" + items;
+    }
+    if (!n.returning.empty()) {
+      s += "\n**Returning accounts**\n\n";
+      for (size_t i = 0; i < n.returning.size() && i < kMaxAccountsListed; ++i) s += "- " + markdown_text(n.returning[i], 400) + "\n";
+      if (n.returning.size() > kMaxAccountsListed) s += "- and " + commas(n.returning.size() - kMaxAccountsListed) + " more\n";
     }
     if (!n.reasons.empty()) {
       s += "\n**Why**\n\n";
@@ -884,6 +907,9 @@ void Reporter::write_html(OutputStream& out) const {
     dd("Period active", html_text(n.first_seen, 40) + " to " + html_text(n.last_seen, 40));
     dd("Co-actions", commas(n.coactions) + " on " + commas(n.edges) + " pairs (density " + format_decimal(n.density, 3) + ")");
     dd("Tactics", html_text(tactics(n), 600));
+    if (!n.track_first_run.empty())
+      dd("Tracked", "first seen in run <bdi>" + html_text(n.track_first_run, 80) + "</bdi>, in " + commas(n.track_runs) +
+                        (n.track_runs == 1 ? " run" : " runs") + "; " + commas(n.returning.size()) + " returning accounts of removed networks");
     s += "</dl>\n";
     std::string timeline = timeline_svg(n), graph = graph_svg(n);
     if (!timeline.empty() || !graph.empty()) {
@@ -906,6 +932,12 @@ void Reporter::write_html(OutputStream& out) const {
         items += " <span class=\"k\">" + commas(key.coactions) + " co-actions, " + commas(key.accounts) + " accounts</span></li>\n";
       }
       if (!items.empty()) s += "<h3>" + std::string(group) + "</h3>\n<ol>\n" + items + "</ol>\n";
+    }
+    if (!n.returning.empty()) {
+      s += "<h3>Returning accounts</h3>\n<ul>\n";
+      for (size_t i = 0; i < n.returning.size() && i < kMaxAccountsListed; ++i) s += "<li><bdi>" + html_text(n.returning[i], 400) + "</bdi></li>\n";
+      if (n.returning.size() > kMaxAccountsListed) s += "<li>and " + commas(n.returning.size() - kMaxAccountsListed) + " more</li>\n";
+      s += "</ul>\n";
     }
     if (!n.reasons.empty()) {
       s += "<h3>Why</h3>\n<ul>\n";
@@ -1016,6 +1048,13 @@ void Reporter::write_json(OutputStream& out) const {
     }
     s += "},\"reasons\":";
     append_json_string_array(s, n.reasons);
+    if (!n.track_first_run.empty()) {
+      s += ",\"track\":{\"first_run\":";
+      append_json_string(s, n.track_first_run);
+      s += ",\"runs\":" + std::to_string(n.track_runs) + ",\"returning\":";
+      append_json_string_array(s, n.returning);
+      s += '}';
+    }
     s += ",\"accounts\":";
     append_json_string_array(s, n.accounts);
     s += ",\"timeline\":";

@@ -98,6 +98,10 @@ struct ReportNetwork {
   uint64_t window = 0;  // params.window, seconds
   std::string method;   // params.clusters.method
   std::optional<double> alpha;
+  // chorus-track's "track", when the networks went through it
+  std::string track_first_run;
+  uint64_t track_runs = 0;
+  std::vector<std::string> returning;  // one sentence per returning account
   // --clusters
   std::vector<ReportEdge> edge_list;
   // --events

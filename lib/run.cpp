@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 
 #include "cli.hpp"
 #include "exit_status.hpp"
@@ -73,8 +74,57 @@ int run_pipeline(const std::string& bin_dir, const PipelineOptions& opt, std::ve
   if (int st = stage("chorus-score", {d + "/clusters.tsv", "--evidence", d + "/evidence.tsv", "--labels", d + "/labels.tsv",
                                       "--accounts", accounts, "--events", d + "/events.jsonl", "-o", d + "/networks.jsonl"}))
     return st;
-  summarise_networks(d + "/networks.jsonl", counts, 0);
+  std::string networks = d + "/networks.jsonl";
+  if (!opt.state.empty()) {
+    std::vector<std::string> track = {"--state", opt.state, "--accounts", accounts, "-o", d + "/tracked.jsonl"};
+    if (!opt.run_name.empty()) {
+      track.push_back("--run");
+      track.push_back(opt.run_name);
+    }
+    track.push_back(networks);
+    if (int st = stage("chorus-track", track)) return st;
+    networks = d + "/tracked.jsonl";
+  }
+  if (int st = stage("chorus-policy", {"--accounts", accounts, "--events", d + "/events.jsonl", "--networks", networks, "-o",
+                                       d + "/actions.jsonl"}))
+    return st;
+  std::vector<std::string> report = {networks, "--clusters", d + "/clusters.tsv", "--accounts", accounts, "--events",
+                                     d + "/events.jsonl", "--markdown", d + "/report.md", "--html", d + "/report.html",
+                                     "--json", d + "/report.json", "--gexf", d + "/graph.gexf", "--graphml", d + "/graph.graphml"};
+  if (!opt.title.empty()) {
+    report.push_back("--title");
+    report.push_back(opt.title);
+  }
+  if (int st = stage("chorus-report", report)) return st;
+  summarise_networks(networks, counts, 0);
   return 0;
+}
+
+std::string actions_summary(const std::string& actions_path) {
+  auto text = read_all(actions_path);
+  if (!text) return "actions: " + actions_path + " cannot be read";
+  std::map<std::string, uint64_t> by_action;
+  uint64_t total = 0;
+  simdjson::dom::parser parser;
+  size_t pos = 0;
+  while (pos < text->size()) {
+    size_t end = text->find('\n', pos);
+    if (end == std::string::npos) end = text->size();
+    simdjson::dom::object o;
+    std::string_view action;
+    if (!parser.parse(text->data() + pos, end - pos).get(o) && !o["action"].get(action)) {
+      ++by_action[std::string(action)];
+      ++total;
+    }
+    pos = end + 1;
+  }
+  std::string s = "actions: " + std::to_string(total);
+  const char* sep = " (";
+  for (const auto& [a, n] : by_action) {
+    s += sep + std::to_string(n) + " " + a;
+    sep = ", ";
+  }
+  return s + (by_action.empty() ? "" : ")");
 }
 
 std::string summarise_networks(const std::string& networks_path, PipelineCounts& counts, size_t max_lines) {
@@ -158,8 +208,14 @@ int run_command(int argc, char** argv, const std::string& bin_dir) {
       ->capture_default_str();
   app.add_option("--seeds", opt.seeds, "Start from these accounts (chorus-cluster --seeds)")->type_name("FILE");
   app.add_option("--memory", opt.memory, "chorus-join's memory for sorting")->type_name("BYTES")->capture_default_str();
+  app.add_option("--state", opt.state, "Track networks across runs in DIR (chorus-track): stable ids, returning accounts")
+      ->type_name("DIR");
+  app.add_option("--run", opt.run_name, "Name of this run in the state (chorus-track --run; default: today's UTC date)")
+      ->type_name("NAME");
+  app.add_option("--title", opt.title, "The report's title (chorus-report --title)")->type_name("TEXT");
   app.add_flag("-q,--quiet", opt.quiet, "No summaries from the stages; the final summary is still printed");
   cli.parse(argc, argv);
+  if (!opt.run_name.empty() && opt.state.empty()) cli.usage_error("--run needs --state");
 
   std::error_code ec;
   std::filesystem::create_directories(opt.dir, ec);
@@ -174,14 +230,18 @@ int run_command(int argc, char** argv, const std::string& bin_dir) {
                         " coordinated (" + std::to_string(counts.accounts_coordinated) + " accounts), " +
                         std::to_string(counts.review) + " to review, " + std::to_string(counts.benign) + " benign\n";
   PipelineCounts again;
-  summary += summarise_networks(opt.dir + "/networks.jsonl", again, 50);
+  const std::string networks = opt.dir + (opt.state.empty() ? "/networks.jsonl" : "/tracked.jsonl");
+  summary += summarise_networks(networks, again, 50);
   summary += "stages:";
   for (const auto& s : stages) {
     char b[96];
     std::snprintf(b, sizeof b, " %s %.2f s;", s.name.c_str() + 7, s.seconds);
     summary += b;
   }
-  summary += "\nfiles in " + opt.dir + ": events.jsonl marks.tsv labels.tsv edges.tsv evidence.tsv clusters.tsv networks.jsonl summary.txt\n";
+  summary += "\n" + actions_summary(opt.dir + "/actions.jsonl") + "\n";
+  summary += "files in " + opt.dir + ": events.jsonl profiles.jsonl marks.tsv labels.tsv edges.tsv evidence.tsv clusters.tsv networks.jsonl" +
+             (opt.state.empty() ? "" : " tracked.jsonl") +
+             " actions.jsonl report.md report.html report.json graph.gexf graph.graphml summary.txt\n";
   auto out = OutputStream::open(opt.dir + "/summary.txt");
   if (!out) {
     std::fprintf(stderr, "chorus run: %s\n", out.status().message().c_str());

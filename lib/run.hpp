@@ -3,7 +3,11 @@
 // every stream and a summary into one directory:
 //
 //   events.jsonl  profiles.jsonl  marks.tsv  labels.tsv  edges.tsv
-//   evidence.tsv  clusters.tsv  networks.jsonl  summary.txt
+//   evidence.tsv  clusters.tsv  networks.jsonl  actions.jsonl  report.md
+//   report.html  report.json  graph.gexf  graph.graphml  summary.txt
+//
+// With a state directory, networks.jsonl goes through chorus-track first
+// (stable ids, returning accounts) and the actions and report use its ids.
 //
 // `chorus demo` runs it on chorus-gen data. Not thread-safe (spawns and
 // waits for child processes).
@@ -36,6 +40,9 @@ struct PipelineOptions {
   std::string method = "leiden";
   std::string seeds;              // chorus-cluster --seeds
   std::string memory = "1G";
+  std::string state;              // chorus-track --state; empty: no tracking
+  std::string run_name;           // chorus-track --run; empty: its default
+  std::string title;              // chorus-report --title; empty: its default
   bool quiet = false;
 };
 
@@ -44,7 +51,7 @@ struct PipelineCounts {
   uint64_t accounts_coordinated = 0;
 };
 
-// Runs parse, hash, join, cluster, score into opt.dir (which must exist);
+// Runs parse, hash, join, cluster, score (track), policy and report into opt.dir (which must exist);
 // appends to `stages`; returns 0 or the failed stage's status (a message is
 // printed to stderr).
 int run_pipeline(const std::string& bin_dir, const PipelineOptions& opt, std::vector<Stage>& stages,
@@ -52,6 +59,9 @@ int run_pipeline(const std::string& bin_dir, const PipelineOptions& opt, std::ve
 
 // The summary of networks.jsonl: counts by verdict and one line per network.
 std::string summarise_networks(const std::string& networks_path, PipelineCounts& counts, size_t max_lines);
+
+// "actions: N (n1 action1, n2 action2, ...)" from actions.jsonl.
+std::string actions_summary(const std::string& actions_path);
 
 // `chorus run FILE... -o DIR`.
 int run_command(int argc, char** argv, const std::string& bin_dir);
