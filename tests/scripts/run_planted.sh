@@ -7,8 +7,12 @@
 #   - no organic account and none of the benign publisher's accounts in a
 #     network with verdict coordinated;
 #   - every planted network (every tactic) found: recall >= 0.8 each;
-#   - the run is repeatable byte for byte, and so is chorus-cluster with
-#     Leiden and --seeds on its edges.
+#   - the run is repeatable byte for byte (its report and actions too), and
+#     so is chorus-cluster with Leiden and --seeds on its edges;
+#   - the actions remove exactly the accounts of the coordinated networks, and
+#     the report's totals are the sums over networks.jsonl (issue 6);
+#   - with --state, a second run of the same data keeps every network's id
+#     and counts it in two runs.
 # Environment: CHORUS_BIN (build dir). CHORUS_RUN_EVENTS (default 200k).
 set -euo pipefail
 BIN=${CHORUS_BIN:?CHORUS_BIN must name the build directory}
@@ -21,7 +25,7 @@ cd "$work"
 "$BIN/chorus-gen" -q -n "$EVENTS" --seed 7 --truth-out truth.csv --accounts-out accounts.jsonl -o gen.jsonl
 "$BIN/chorus" run -q gen.jsonl --accounts accounts.jsonl -o one > one.txt
 "$BIN/chorus" run -q gen.jsonl --accounts accounts.jsonl -o two > two.txt
-for f in edges.tsv evidence.tsv clusters.tsv networks.jsonl; do
+for f in edges.tsv evidence.tsv clusters.tsv networks.jsonl actions.jsonl report.md report.html report.json graph.gexf graph.graphml; do
   cmp -s "one/$f" "two/$f" || { echo "FAIL run_planted: $f differs between two runs"; exit 1; }
 done
 "$BIN/chorus-eval" --truth truth.csv --format json one/networks.jsonl > eval.json
@@ -81,3 +85,24 @@ cmp -s tip1.tsv tip2.tsv || { echo "FAIL run_planted: seeded Leiden differs betw
 n=$(grep -vc '^#' tip1.tsv || true)
 [ "$n" -gt 0 ] || { echo "FAIL run_planted: the tip of net01 reached no edge"; exit 1; }
 echo "run_planted: ok (seeded Leiden from 3 accounts of net01: $n edges, twice the same)"
+
+# The actions and the report against networks.jsonl, computed here with jq.
+want=$(jq -r 'select(.verdict == "coordinated") | .accounts[]' one/networks.jsonl | sort -u)
+got=$(jq -r 'select(.action == "remove") | .account' one/actions.jsonl | sort -u)
+[ "$want" = "$got" ] || { echo "FAIL run_planted: removals are not the accounts of the coordinated networks"; exit 1; }
+want=$(jq -s '{networks: length, accounts: (map(.size) | add), coactions: (map(.coactions) | add), followers: (map(.followers // 0) | add)}' one/networks.jsonl)
+got=$(jq '.totals | {networks, accounts, coactions, followers}' one/report.json)
+[ "$(echo "$want" | jq -S -c .)" = "$(echo "$got" | jq -S -c .)" ] ||
+  { echo "FAIL run_planted: report totals $got, networks.jsonl says $want"; exit 1; }
+grep -q '^## Network ' one/report.md || { echo "FAIL run_planted: no network section in report.md"; exit 1; }
+
+# Two runs tracked in one state: the same ids, in 2 runs.
+"$BIN/chorus" run -q gen.jsonl --accounts accounts.jsonl --state st --run day1 -o d1 > /dev/null
+"$BIN/chorus" run -q gen.jsonl --accounts accounts.jsonl --state st --run day2 -o d2 > /dev/null
+ids1=$(jq -r '.id' d1/tracked.jsonl | sort) ids2=$(jq -r '.id' d2/tracked.jsonl | sort)
+[ -n "$ids1" ] && [ "$ids1" = "$ids2" ] || { echo "FAIL run_planted: tracked ids changed between runs: $ids1 / $ids2"; exit 1; }
+[ "$(jq -r '.track.runs' d2/tracked.jsonl | sort -u)" = 2 ] || { echo "FAIL run_planted: day 2's networks not seen in 2 runs"; exit 1; }
+grep -q 'Tracked:\*\* first seen in run day1, in 2 runs' d2/report.md || { echo "FAIL run_planted: report.md lacks the tracking"; exit 1; }
+jq -e -s 'map(select(.action == "remove") | .evidence.network | startswith("CIB-")) | all' d2/actions.jsonl > /dev/null ||
+  { echo "FAIL run_planted: removals do not name the tracked ids"; exit 1; }
+echo "run_planted: report, actions and tracking checked"
