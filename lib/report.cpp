@@ -71,7 +71,7 @@ std::string commas_signed(int64_t n) { return n < 0 ? "-" + with_commas(static_c
 
 std::string percent(uint64_t part, uint64_t whole) {
   if (!whole) return "0 %";
-  if (part && 100 * part < whole) return "<1 %";
+  if (part && 100 * part < whole) return "under 1 %";
   return format_decimal(100.0 * static_cast<double>(part) / static_cast<double>(whole), 0) + " %";
 }
 
@@ -115,6 +115,7 @@ constexpr KindWords kKinds[] = {
     {"url", "Top links and sites", "shared the same links"},
     {"domain", "Top links and sites", "linked to the same sites"},
     {"tag", "Top hashtags", "used the same hashtags"},
+    {"tagseq", "Top hashtags", "used the same sequences of hashtags"},
     {"mention", "Accounts mentioned", "mentioned the same accounts"},
     {"media", "Media", "posted the same images or videos"},
     {"share", "Posts shared", "reshared the same posts"},
@@ -510,15 +511,22 @@ Status Reporter::add_events(InputStream& in) {
         if (!ts) return bad(line, "no readable \"ts\" (events)");
         const std::string name = stream_name(str_member(o, "platform"), account);
         if (!shared_.empty()) {
-          auto s = shared_.find(std::string(id));
-          if (s != shared_.end() && s->second.empty()) {
-            std::string_view text = str_member(o, "text");
+          // The shared post's own text; until it is seen, the text of a
+          // share of it (a retweet's "RT @author: ...").
+          std::string_view text = str_member(o, "text");
+          auto keep = [&](std::string& slot) {
             size_t cut = std::min(text.size(), kMaxSharedText);
             while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xc0) == 0x80) --cut;
-            s->second.assign(text.substr(0, cut));
+            slot.assign(text.substr(0, cut));
+          };
+          if (auto s = shared_.find(std::string(id)); s != shared_.end() && !shared_by_.count(s->first)) {
+            keep(s->second);
             if (s->second.empty()) s->second = " ";
             shared_by_[s->first] = unescaped(name);
           }
+          std::string_view parent = str_member(o, "parent");
+          if (!parent.empty() && text.find_first_not_of(" \t\r\n") != std::string_view::npos)
+            if (auto s = shared_.find(std::string(parent)); s != shared_.end() && s->second.empty()) keep(s->second);
         }
         auto w = where_.find(name);
         if (w == where_.end()) return true;
