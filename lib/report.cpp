@@ -275,7 +275,8 @@ std::string xml_text(std::string_view s, size_t max_chars) { return escaped(s, m
 std::string markdown_text(std::string_view s, size_t max_chars) {
   // What could make a link or an image ('[' ']'), emphasis, code, a table
   // cell or HTML: backslash-escaped, or a character reference; the ':' of
-  // "scheme:/" and the '.' of "www." too, so that no URL becomes an autolink.
+  // "scheme:/", the '.' of "www." and the '@' of an e-mail address too, so
+  // that no URL or address becomes an autolink.
   std::string out;
   const std::string c = clean_text(s, max_chars);
   for (size_t i = 0; i < c.size(); ++i) {
@@ -290,6 +291,10 @@ std::string markdown_text(std::string_view s, size_t max_chars) {
         break;
       case ':':
         if (i + 1 < c.size() && c[i + 1] == '/') out += '\\';
+        out += ch;
+        break;
+      case '@':  // an e-mail address would become a mailto: autolink
+        if (i > 0 && std::isalnum(static_cast<unsigned char>(c[i - 1]))) out += '\\';
         out += ch;
         break;
       case '.':
@@ -1135,7 +1140,7 @@ std::vector<std::pair<size_t, std::string>> edge_values(const ClusterEdge& e) {
   v.emplace_back(0, std::to_string(e.weight));
   v.emplace_back(1, std::to_string(e.coactions));
   v.emplace_back(2, std::to_string(e.keys));
-  v.emplace_back(3, std::to_string(e.median_dt / kMicrosPerSecond));
+  v.emplace_back(3, format_decimal(static_cast<double>(e.median_dt) / kMicrosPerSecond, 6));
   if (e.p_value) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.6g", *e.p_value);

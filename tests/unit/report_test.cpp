@@ -196,6 +196,7 @@ BOOST_AUTO_TEST_CASE(html_and_xml_escaping) {
 BOOST_AUTO_TEST_CASE(markdown_escaping) {
   BOOST_TEST(markdown_text("[x](http://e.example)") == "\\[x\\](http\\://e.example)");
   BOOST_TEST(markdown_text("www.e.com") == "www\\.e.com");
+  BOOST_TEST(markdown_text("mail ann@e.example, @handle") == "mail ann\\@e.example, @handle");
   BOOST_TEST(markdown_text("WWW.e.com") == "WWW\\.e.com");
   BOOST_TEST(markdown_text("*_`|~\\") == "\\*\\_\\`\\|\\~\\\\");
   BOOST_TEST(markdown_text("<b>") == "&lt;b&gt;");
@@ -442,6 +443,21 @@ std::string cluster_line(const std::string& c, const std::string& a, const std::
          "2" + T + "2" + T + signals + T + p + T + "-\n";
 }
 }  // namespace
+
+// A median of 6.75 s is exported as 6.75, not cut to whole seconds.
+BOOST_AUTO_TEST_CASE(graph_median_fraction) {
+  Fixture fx;
+  Reporter r = fx.make();
+  BOOST_REQUIRE(r.add_networks(*mem(kNet1, "networks.jsonl")).ok());
+  std::string line = cluster_line("000001", "x:a", "x:b", "4", "text:4", "-");
+  line.replace(line.find("\t5\t"), 3, "\t6.75\t");
+  BOOST_REQUIRE(r.add_clusters(*mem("#chorus-clusters v1 {}\n" + line, "clusters.tsv")).ok());
+  BOOST_TEST(fx.errors.empty());
+  const std::string g = written(r, &Reporter::write_graphml);
+  BOOST_TEST(g.find("<data key=\"e3\">6.75</data>") != std::string::npos, g);
+  const std::string x = written(r, &Reporter::write_gexf);
+  BOOST_TEST(x.find("<attvalue for=\"3\" value=\"6.75\"/>") != std::string::npos, x);
+}
 
 BOOST_AUTO_TEST_CASE(graphml_and_gexf) {
   Fixture fx;
