@@ -9,6 +9,8 @@
 
 #include <simdjson.h>
 
+#include <cmath>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +19,7 @@
 #include "line_reader.hpp"
 #include "status.hpp"
 #include "stream_header.hpp"
+#include "timestamp.hpp"
 #include "tsv.hpp"
 
 namespace chorus {
@@ -26,6 +29,23 @@ inline std::string_view str_member(simdjson::dom::object o, const char* name) {
   std::string_view v;
   if (o[name].get(v)) return {};
   return v;
+}
+
+// A time member: an RFC 3339 string or epoch seconds (whole or not, within
+// +-1e11 s); nullopt when absent or unreadable.
+inline std::optional<Micros> time_member(simdjson::dom::object o, const char* name) {
+  simdjson::dom::element e;
+  if (o[name].get(e)) return std::nullopt;
+  std::string_view s;
+  int64_t i = 0;
+  double d = 0;
+  if (!e.get(s)) {
+    auto t = parse_timestamp(s);
+    return t ? std::optional<Micros>(*t) : std::nullopt;
+  }
+  if (!e.get(i)) return i > -1e11 && i < 1e11 ? std::optional<Micros>(i * kMicrosPerSecond) : std::nullopt;
+  if (!e.get(d) && std::isfinite(d) && d > -1e11 && d < 1e11) return static_cast<Micros>(std::floor(d * 1e6));
+  return std::nullopt;
 }
 
 // The account name of a JSON record as the TSV streams write it:

@@ -23,7 +23,6 @@ constexpr Micros kHour = int64_t{3600} * kMicrosPerSecond;
 constexpr Micros kDay = 24 * kHour;
 constexpr size_t kMaxSharedText = 4096;   // bytes of a shared post's text kept
 constexpr size_t kMaxAccountsListed = 60;  // accounts named in Markdown and HTML
-constexpr size_t kTimelineBars = 120;      // bars of a drawn timeline, at most
 
 // ---- UTF-8 ----
 
@@ -88,19 +87,6 @@ std::optional<Micros> time_of(std::string_view s) {
   auto t = parse_timestamp(s);
   if (!t) return std::nullopt;
   return *t;
-}
-
-// A time member: RFC 3339 string or epoch seconds (whole or not).
-std::optional<Micros> time_member(simdjson::dom::object o, const char* name) {
-  simdjson::dom::element e;
-  if (o[name].get(e)) return std::nullopt;
-  std::string_view s;
-  int64_t i = 0;
-  double d = 0;
-  if (!e.get(s)) return time_of(s);
-  if (!e.get(i)) return i > -1e11 && i < 1e11 ? std::optional<Micros>(i * kMicrosPerSecond) : std::nullopt;
-  if (!e.get(d) && std::isfinite(d) && d > -1e11 && d < 1e11) return static_cast<Micros>(std::floor(d * 1e6));
-  return std::nullopt;
 }
 
 // What a kind of key is called, and what sharing it means.
@@ -173,45 +159,6 @@ std::string escaped_name(std::string_view raw) {
   std::string s;
   append_tsv_field(s, raw);
   return s;
-}
-
-// A timeline's bars: width, start and counts, at most kTimelineBars bars.
-struct Bars {
-  Micros width = 0, start = 0;
-  std::vector<uint64_t> counts;
-};
-Bars bars_of(const Timeline& t) {
-  Bars b;
-  if (t.bins.empty()) return b;
-  const auto floor_div = [](int64_t a, int64_t d) { return a / d - (a % d < 0); };
-  const Micros lo = t.bins.begin()->first * t.bin, hi = t.bins.rbegin()->first * t.bin;  // first and last bin's start
-  static constexpr Micros kWidths[] = {kHour, 6 * kHour, kDay, 7 * kDay, 28 * kDay, 91 * kDay, 364 * kDay};
-  b.width = 0;
-  for (Micros w : kWidths)
-    if (w >= t.bin && w % t.bin == 0 && floor_div(hi, w) - floor_div(lo, w) < static_cast<int64_t>(kTimelineBars)) {
-      b.width = w;
-      break;
-    }
-  if (!b.width) {
-    b.width = 364 * kDay;
-    while (floor_div(hi, b.width) - floor_div(lo, b.width) >= static_cast<int64_t>(kTimelineBars)) b.width *= 4;
-  }
-  const int64_t first = floor_div(lo, b.width);
-  b.start = first * b.width;
-  b.counts.assign(static_cast<size_t>(floor_div(hi, b.width) - first + 1), 0);
-  for (const auto& [bin, count] : t.bins) b.counts[static_cast<size_t>(floor_div(bin * t.bin, b.width) - first)] += count;
-  return b;
-}
-
-std::string width_words(Micros w) {
-  if (w == kHour) return "hour";
-  if (w % kDay == 0) {
-    int64_t d = w / kDay;
-    if (d == 1) return "day";
-    if (d == 7) return "week";
-    return std::to_string(d) + " days";
-  }
-  return std::to_string(w / kHour) + " hours";
 }
 
 constexpr const char* kCss = R"(body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2330;background:#f6f7f9}
@@ -397,6 +344,27 @@ Status Reporter::add_networks(InputStream& in) {
             if (!cl["alpha"].get(a)) n.alpha = a;
           }
         }
+        simdjson::dom::object act;
+        if (!o["activity"].get(act)) {
+          Activity& a = n.activity;
+          uint64_t width = 0;
+          simdjson::dom::array counts;
+          if (act["events"].get(a.events) || act["bin_seconds"].get(width) || act["counts"].get(counts) ||
+              width > uint64_t{1} << 40)
+            return bad(line, "an \"activity\" without whole \"events\", \"bin_seconds\" and \"counts\" (networks)");
+          a.width = static_cast<Micros>(width) * kMicrosPerSecond;
+          for (auto c : counts) {
+            uint64_t v = 0;
+            if (c.get(v)) return bad(line, "an \"activity\" count that is not a whole number (networks)");
+            a.counts.push_back(v);
+          }
+          std::string_view start = str_member(act, "start");
+          auto t = time_of(start);
+          if (!a.counts.empty() && (!t || !a.width))
+            return bad(line, "an \"activity\" without a readable \"start\" and \"bin_seconds\" (networks)");
+          if (t) a.start = *t;
+          a.present = true;
+        }
         simdjson::dom::object track;
         if (!o["track"].get(track)) {
           n.track_first_run = str_member(track, "first_run");
@@ -512,8 +480,6 @@ Status Reporter::add_events(InputStream& in) {
         std::string_view account, id;
         if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
           return bad(line, "no \"id\" and \"account\" strings (events)");
-        auto ts = time_member(o, "ts");
-        if (!ts) return bad(line, "no readable \"ts\" (events)");
         const std::string name = stream_name(str_member(o, "platform"), account);
         if (!shared_.empty()) {
           // The shared post's own text; until it is seen, the text of a
@@ -533,20 +499,7 @@ Status Reporter::add_events(InputStream& in) {
           if (!parent.empty() && text.find_first_not_of(" \t\r\n") != std::string_view::npos)
             if (auto s = shared_.find(std::string(parent)); s != shared_.end() && s->second.empty()) keep(s->second);
         }
-        auto w = where_.find(name);
-        if (w == where_.end()) return true;
-        ++stats_.events;
-        Timeline& t = nets_[w->second.net].timeline;
-        ++t.events;
-        const auto floor_div = [](int64_t a, int64_t d) { return a / d - (a % d < 0); };
-        ++t.bins[floor_div(*ts, t.bin)];
-        if (t.bins.size() > kMaxTimelineBins) {  // coarsen: hours -> days -> weeks -> 4 weeks ...
-          const int64_t factor = t.bin == kHour ? 24 : t.bin == kDay ? 7 : 4;
-          std::map<int64_t, uint64_t> coarse;
-          for (const auto& [bin, count] : t.bins) coarse[floor_div(bin, factor)] += count;
-          t.bins.swap(coarse);
-          t.bin *= factor;
-        }
+        if (where_.count(name)) ++stats_.events;
         return true;
       },
       wrong);
@@ -611,7 +564,7 @@ std::string Reporter::shared_text(const ReportNetwork&, const ReportKey& k) cons
 }
 
 std::string Reporter::timeline_svg(const ReportNetwork& n) const {
-  Bars b = bars_of(n.timeline);
+  const Activity& b = n.activity;
   if (b.counts.empty()) return {};
   const double W = 720, H = 150, left = 44, right = 10, top = 10, bottom = 28;
   uint64_t max = *std::max_element(b.counts.begin(), b.counts.end());
@@ -758,7 +711,7 @@ void Reporter::write_markdown(OutputStream& out) const {
   s += "From " + commas(t.networks) + " networks (chorus-score's networks.jsonl)";
   if (have_clusters_) s += ", their co-acting pairs";
   if (have_accounts_) s += ", account profiles";
-  if (have_events_) s += ", the events of their accounts";
+  if (have_events_) s += ", the texts of the posts they shared";
   s += ". Every figure of a network is a field of its line in networks.jsonl, and the totals are their sums.\n\n";
   s += "## Summary\n\n| | |\n|---|---:|\n";
   std::string verdicts;
@@ -809,14 +762,14 @@ void Reporter::write_markdown(OutputStream& out) const {
     if (!n.track_first_run.empty())
       s += "- **Tracked:** first seen in run " + markdown_text(n.track_first_run, 80) + ", in " + commas(n.track_runs) +
            (n.track_runs == 1 ? " run" : " runs") + "; " + commas(n.returning.size()) + " returning accounts of removed networks\n";
-    if (have_events_) {
-      Bars b = bars_of(n.timeline);
+    if (n.activity.present) {
+      const Activity& b = n.activity;
       if (!b.counts.empty()) {
         size_t peak = static_cast<size_t>(std::max_element(b.counts.begin(), b.counts.end()) - b.counts.begin());
-        s += "- **Activity:** " + commas(n.timeline.events) + " events of its accounts in the input, busiest " + width_words(b.width) +
-             " " + format_rfc3339(b.start + static_cast<Micros>(peak) * b.width) + " with " + commas(b.counts[peak]) + "\n";
+        s += "- **Activity:** " + commas(b.events) + " events of its accounts, busiest " + width_words(b.width) + " " +
+             format_rfc3339(b.start + static_cast<Micros>(peak) * b.width) + " with " + commas(b.counts[peak]) + "\n";
       } else {
-        s += "- **Activity:** no events of its accounts in the input\n";
+        s += "- **Activity:** no events of its accounts\n";
       }
     }
     for (const char* group : kGroups) {
@@ -862,7 +815,7 @@ void Reporter::write_html(OutputStream& out) const {
   s += "<h1>" + html_text(opt_.title, 200) + "</h1>\n<p class=\"sub\">From " + commas(t.networks) + " networks (chorus-score's networks.jsonl)";
   if (have_clusters_) s += ", their co-acting pairs";
   if (have_accounts_) s += ", account profiles";
-  if (have_events_) s += ", the events of their accounts";
+  if (have_events_) s += ", the texts of the posts they shared";
   s += ". Every figure of a network is a field of its line in networks.jsonl; the totals are their sums.</p>\n";
   s += "<section id=\"summary\"><h2>Summary</h2>\n<table>\n";
   std::vector<std::pair<std::string, uint64_t>> vs(t.verdicts.begin(), t.verdicts.end());
@@ -929,7 +882,7 @@ void Reporter::write_html(OutputStream& out) const {
       s += "<div class=\"figs\">\n";
       if (!timeline.empty())
         s += "<div class=\"fig\"><h3>Activity</h3>" + timeline + "<p class=\"k\">Events of its accounts per " +
-             width_words(bars_of(n.timeline).width) + " (" + commas(n.timeline.events) + " in all); shaded: the period it co-acted.</p></div>\n";
+             width_words(n.activity.width) + " (" + commas(n.activity.events) + " in all); shaded: the period it co-acted.</p></div>\n";
       if (!graph.empty()) s += "<div class=\"fig\"><h3>Network</h3>" + graph + "</div>\n";
       s += "</div>\n";
     }
@@ -1070,12 +1023,12 @@ void Reporter::write_json(OutputStream& out) const {
     }
     s += ",\"accounts\":";
     append_json_string_array(s, n.accounts);
-    s += ",\"timeline\":";
-    Bars b = bars_of(n.timeline);
-    if (!have_events_) {
+    s += ",\"activity\":";
+    if (!n.activity.present) {
       s += "null";
     } else {
-      s += "{\"events\":" + std::to_string(n.timeline.events) + ",\"bin_seconds\":" + std::to_string(b.width / kMicrosPerSecond) + ",\"start\":";
+      const Activity& b = n.activity;
+      s += "{\"events\":" + std::to_string(b.events) + ",\"bin_seconds\":" + std::to_string(b.width / kMicrosPerSecond) + ",\"start\":";
       b.counts.empty() ? void(s += "null") : append_json_string(s, format_rfc3339(b.start));
       s += ",\"counts\":[";
       for (size_t i = 0; i < b.counts.size(); ++i) s += (i ? "," : "") + std::to_string(b.counts[i]);

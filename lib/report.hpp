@@ -4,10 +4,10 @@
 //
 // Every figure of a network is a field of its networks line (size,
 // followers, first_seen/last_seen, countries, audiences, signals, coactions,
-// score, verdict, reasons, top_keys) and the totals are their sums; the
-// activity timeline counts the events of the network's accounts (--events),
-// the drawing and the exports take their edges from the clustered edges
-// (--clusters) and their node attributes from the profiles (--accounts).
+// score, verdict, reasons, top_keys, activity) and the totals are their
+// sums; the drawing and the exports take their edges from the clustered
+// edges (--clusters), their node attributes from the profiles (--accounts),
+// and the texts of shared posts come from the events (--events).
 //
 // Adversaries write the texts, names and labels: every such string goes
 // through one of the escapers below (invalid UTF-8 as U+FFFD, control
@@ -15,9 +15,8 @@
 // cut); the HTML page has no script and a Content-Security-Policy that loads
 // nothing from anywhere, and links are never made clickable.
 //
-// Memory: the networks, their accounts' profiles, their edges, per network a
-// timeline of at most kMaxTimelineBins bins, and the texts of the shared
-// posts named in top_keys. Other accounts, edges and events are streamed.
+// Memory: the networks, their accounts' profiles, their edges, and the
+// texts of the shared posts named in top_keys. Other accounts, edges and events are streamed.
 //
 // Not thread-safe.
 #pragma once
@@ -37,6 +36,7 @@
 #include "output.hpp"
 #include "score.hpp"
 #include "status.hpp"
+#include "timeline.hpp"
 #include "timestamp.hpp"
 
 namespace chorus {
@@ -76,10 +76,13 @@ struct ReportEdge {
   ClusterEdge e;
 };
 
-struct Timeline {
-  Micros bin = 3600 * kMicrosPerSecond;  // the width of a bin
-  std::map<int64_t, uint64_t> bins;      // bin start / bin -> events
+// A network's "activity", as chorus-score counted it (bars of a timeline).
+struct Activity {
+  bool present = false;  // the networks line has it (chorus-score read events)
   uint64_t events = 0;
+  Micros width = 0;      // of a bar
+  Micros start = 0;      // of the first bar
+  std::vector<uint64_t> counts;
 };
 
 struct ReportNetwork {
@@ -104,8 +107,7 @@ struct ReportNetwork {
   std::vector<std::string> returning;  // one sentence per returning account
   // --clusters
   std::vector<ReportEdge> edge_list;
-  // --events
-  Timeline timeline;
+  Activity activity;
 };
 
 struct ReportStats {
@@ -115,8 +117,7 @@ struct ReportStats {
 
 using ReportErrorSink = std::function<bool(const std::string& file, uint64_t line, const std::string& message)>;
 
-inline constexpr size_t kMaxTimelineBins = 4096;  // a timeline coarsens beyond
-inline constexpr size_t kMaxSharedTexts = 4096;    // shared posts whose text is kept
+inline constexpr size_t kMaxSharedTexts = 4096;  // shared posts whose text is kept
 
 class Reporter {
  public:

@@ -602,6 +602,22 @@ std::string network_json(const Network& net, const Assessment& a, std::string_vi
   object(f.countries, net.has_profiles);
   o += ",\"audiences\":";
   object(net.audiences, net.has_events);
+  o += ",\"activity\":";
+  if (!net.has_events) {
+    o += "null";
+  } else {
+    const Bars b = bars_of(net.activity);
+    o += "{\"events\":" + std::to_string(net.activity.events) + ",\"bin_seconds\":" + std::to_string(b.width / kMicrosPerSecond) +
+         ",\"start\":";
+    if (b.counts.empty()) o += "null";
+    else append_json_string(o, format_rfc3339(b.start));
+    o += ",\"counts\":[";
+    for (size_t i = 0; i < b.counts.size(); ++i) {
+      if (i) o += ',';
+      o += std::to_string(b.counts[i]);
+    }
+    o += "]}";
+  }
   o += ",\"state_affiliated\":";
   object(f.states, net.has_profiles);
   o += ",\"score\":" + format_decimal(a.score, 3) + ",\"verdict\":";
@@ -953,6 +969,7 @@ Status Scorer::add_events(InputStream& in) {
         const uint32_t net = w->second.net;
         Network& n = nets_[net];
         ++n.events;
+        if (auto ts = time_member(o, "ts")) n.activity.add(*ts);
         ++seq;
         std::string_view audience = str_member(o, "audience");
         if (!audience.empty()) {

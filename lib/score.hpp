@@ -37,6 +37,7 @@
 #include "input.hpp"
 #include "output.hpp"
 #include "status.hpp"
+#include "timeline.hpp"
 #include "timestamp.hpp"
 
 namespace chorus {
@@ -93,6 +94,7 @@ struct Network {
   uint64_t state_amplifying = 0;                  // events that share or link a state-affiliated account's item
   std::map<std::string, uint64_t> audiences;      // audience -> events
   std::map<std::string, uint64_t> amplified_states;  // state -> events amplifying it
+  Timeline activity;                                 // the events over time
 };
 
 struct ScoreOptions {

@@ -97,7 +97,7 @@ TimelineJson timeline_of(const std::string& json, size_t index) {
   BOOST_REQUIRE(!doc["networks"].get(nets));
   BOOST_REQUIRE(index < nets.size());
   simdjson::dom::element t;
-  BOOST_REQUIRE(!nets.at(index)["timeline"].get(t));
+  BOOST_REQUIRE(!nets.at(index)["activity"].get(t));
   TimelineJson r;
   if (t.is_null()) return r;
   r.present = true;
@@ -115,8 +115,9 @@ TimelineJson timeline_of(const std::string& json, size_t index) {
   return r;
 }
 
-std::string event(const std::string& id, const std::string& account, const std::string& ts, const std::string& platform = "x") {
-  return "{\"id\":\"" + id + "\",\"account\":\"" + account + "\",\"platform\":\"" + platform + "\",\"ts\":" + ts + "}\n";
+std::string event(const std::string& id, const std::string& account, const std::string& ts, const std::string& platform = "x",
+                  const std::string& more = "") {
+  return "{\"id\":\"" + id + "\",\"account\":\"" + account + "\",\"platform\":\"" + platform + "\",\"ts\":" + ts + more + "}\n";
 }
 
 }  // namespace
@@ -230,7 +231,7 @@ BOOST_AUTO_TEST_CASE(json_totals) {
              "\"edges\":4,\"first_seen\":\"2023-11-14T22:00:00Z\",\"last_seen\":\"2023-11-15T01:00:00Z\"}");
   BOOST_TEST(json.find("\"id\":\"000002\",\"verdict\":\"benign\",\"score\":0.1,\"size\":2,\"followers\":null,") != std::string::npos, json);
   // Without --events and --clusters: no timeline, no drawn edges.
-  BOOST_TEST(json.find("\"timeline\":null,\"drawn_edges\":null}") != std::string::npos);
+  BOOST_TEST(json.find("\"activity\":null,\"drawn_edges\":null}") != std::string::npos);
   BOOST_TEST(json.back() == '\n');
 }
 
@@ -344,24 +345,69 @@ BOOST_AUTO_TEST_CASE(stream_header_as_networks) {
   BOOST_TEST(fx.errors.empty());  // a refused input, not a bad line
 }
 
-// ---- Timeline ----
+// ---- Timeline (chorus-score counts it, chorus-report draws it) ----
+
+namespace {
+Micros at(const std::string& rfc3339) { return *parse_timestamp(rfc3339); }
+constexpr Micros kS = kMicrosPerSecond;
+}  // namespace
 
 BOOST_AUTO_TEST_CASE(timeline_hours) {
+  // T0 = 1699999200 = 2023-11-14T22:00:00Z.
+  Timeline t;
+  t.add(1699999200 * kS);                  // hour 0
+  t.add(at("2023-11-14T22:01:40Z"));       // hour 0 (T0 + 100)
+  t.add(1699999200 * kS + kS / 2);         // hour 0
+  t.add(1700017210 * kS);                  // T0 + 5 h + 10 s: hour 5
+  BOOST_TEST(t.events == 4u);
+  const Bars b = bars_of(t);
+  BOOST_TEST(b.width == 3600 * kS);
+  BOOST_TEST(b.start == 1699999200 * kS);
+  BOOST_TEST(b.counts == (std::vector<uint64_t>{3, 0, 0, 0, 0, 1}), boost::test_tools::per_element());
+  BOOST_TEST(width_words(b.width) == "hour");
+  BOOST_TEST(bars_of(Timeline()).counts.empty());
+}
+
+BOOST_AUTO_TEST_CASE(timeline_coarsens_beyond_4096_hours) {
+  // One event an hour, hours 0 to 4096 from the epoch: 4097 distinct hours.
+  Timeline t;
+  for (int64_t h = 0; h <= 4096; ++h) t.add(h * 3600 * kS);
+  BOOST_TEST(t.events == 4097u);
+  BOOST_TEST(t.bin == 24 * 3600 * kS);  // days
+  BOOST_TEST(t.bins.size() == 171u);    // days 0 .. 170 (hour 4096 is in day 170)
+  BOOST_TEST(t.bins.at(0) == 24u);
+  BOOST_TEST(t.bins.at(170) == 17u);    // hours 4080 .. 4096
+  // Drawn: days 0 .. 170 are 171 > 120 bars, so weeks (from the epoch):
+  // weeks 0 .. 24, 168 events each but the last (hours 4032 .. 4096: 65).
+  const Bars b = bars_of(t);
+  BOOST_TEST(b.width == 7 * 86400 * kS);
+  BOOST_TEST(b.start == 0);
+  BOOST_REQUIRE(b.counts.size() == 25u);
+  uint64_t sum = 0;
+  for (uint64_t c : b.counts) sum += c;
+  BOOST_TEST(sum == 4097u);
+  BOOST_TEST(b.counts[0] == 168u);
+  BOOST_TEST(b.counts[24] == 65u);
+  BOOST_TEST(width_words(b.width) == "week");
+}
+
+BOOST_AUTO_TEST_CASE(timeline_4096_hours_stay_hours) {
+  Timeline t;
+  for (int64_t h = 0; h < 4096; ++h) t.add((h * 3600 + 59) * kS);
+  BOOST_TEST(t.bin == 3600 * kS);
+  BOOST_TEST(t.bins.size() == 4096u);
+  BOOST_TEST(t.events == 4096u);
+}
+
+// The report takes the activity from the networks line, as it is.
+BOOST_AUTO_TEST_CASE(activity_from_networks) {
   Fixture fx;
   Reporter r = fx.make();
-  BOOST_REQUIRE(r.add_networks(*mem(kNet1 + kNet2, "networks.jsonl")).ok());
-  // T0 = 1699999200 = 2023-11-14T22:00:00Z (1700000000 is 22:13:20Z).
-  std::string ev;
-  ev += event("e1", "a", "1699999200");                    // hour 0
-  ev += event("e2", "b", "\"2023-11-14T22:01:40Z\"");       // hour 0 (T0 + 100)
-  ev += event("e3", "c", "1699999200.5");                  // hour 0
-  ev += event("e4", "a", "1700017210");                    // T0 + 5 h + 10 s: hour 5
-  ev += event("e5", "zz", "1700006400");                   // not an account of a network
-  ev += event("e6", "a", "1699999200", "y");               // y:a, not x:a
-  ev += event("e7", "d", "1700003000");                    // 000002: 2023-11-14T23:03:20Z, hour 1
-  BOOST_REQUIRE(r.add_events(*mem(ev, "events.jsonl")).ok());
+  std::string net1 = kNet1, net2 = kNet2;
+  net1.insert(net1.rfind('}'), ",\"activity\":{\"events\":4,\"bin_seconds\":3600,\"start\":\"2023-11-14T22:00:00Z\",\"counts\":[3,0,0,0,0,1]}");
+  net2.insert(net2.rfind('}'), ",\"activity\":{\"events\":0,\"bin_seconds\":0,\"start\":null,\"counts\":[]}");
+  BOOST_REQUIRE(r.add_networks(*mem(net1 + net2, "networks.jsonl")).ok());
   BOOST_TEST(fx.errors.empty());
-  BOOST_TEST(r.stats().events == 5u);
   const std::string json = written(r, &Reporter::write_json);
   TimelineJson t1 = timeline_of(json, 0), t2 = timeline_of(json, 1);
   BOOST_TEST(t1.present);
@@ -369,67 +415,50 @@ BOOST_AUTO_TEST_CASE(timeline_hours) {
   BOOST_TEST(t1.bin_seconds == 3600u);
   BOOST_TEST(t1.start == "2023-11-14T22:00:00Z");
   BOOST_TEST(t1.counts == (std::vector<uint64_t>{3, 0, 0, 0, 0, 1}), boost::test_tools::per_element());
-  BOOST_TEST(t2.events == 1u);
-  BOOST_TEST(t2.bin_seconds == 3600u);
-  BOOST_TEST(t2.start == "2023-11-14T23:00:00Z");
-  BOOST_TEST(t2.counts == (std::vector<uint64_t>{1}), boost::test_tools::per_element());
-  const std::string md = written(r, &Reporter::write_markdown);
-  BOOST_TEST(md.find("- **Activity:** 4 events of its accounts in the input, busiest hour 2023-11-14T22:00:00Z with 3\n") !=
-                 std::string::npos,
-             md);
-}
-
-BOOST_AUTO_TEST_CASE(timeline_without_events_of_a_network) {
-  Fixture fx;
-  Reporter r = fx.make();
-  BOOST_REQUIRE(r.add_networks(*mem(kNet1 + kNet2, "networks.jsonl")).ok());
-  BOOST_REQUIRE(r.add_events(*mem(event("e1", "a", "1699999200"), "events.jsonl")).ok());
-  TimelineJson t2 = timeline_of(written(r, &Reporter::write_json), 1);
   BOOST_TEST(t2.present);
   BOOST_TEST(t2.events == 0u);
   BOOST_TEST(t2.start.empty());  // null
   BOOST_TEST(t2.counts.empty());
+  const std::string md = written(r, &Reporter::write_markdown);
+  BOOST_TEST(md.find("- **Activity:** 4 events of its accounts, busiest hour 2023-11-14T22:00:00Z with 3\n") != std::string::npos, md);
+  BOOST_TEST(md.find("- **Activity:** no events of its accounts\n") != std::string::npos, md);
+  const std::string html = written(r, &Reporter::write_html);
+  BOOST_TEST(count_of(html, "<rect ") == 1u + 2u);  // the shaded period and the bars of hours 0 and 5
+  // Without an activity: null, and no line.
+  Fixture fx2;
+  Reporter r2 = fx2.make();
+  BOOST_REQUIRE(r2.add_networks(*mem(kNet1, "networks.jsonl")).ok());
+  BOOST_TEST(!timeline_of(written(r2, &Reporter::write_json), 0).present);
+  BOOST_TEST(written(r2, &Reporter::write_markdown).find("Activity") == std::string::npos);
+  // A malformed activity is a bad line.
+  Fixture fx3;
+  Reporter r3 = fx3.make();
+  std::string bad = kNet1;
+  bad.insert(bad.rfind('}'), ",\"activity\":{\"events\":1,\"bin_seconds\":3600,\"start\":\"yesterday\",\"counts\":[1]}");
+  BOOST_REQUIRE(r3.add_networks(*mem(bad, "networks.jsonl")).ok());
+  BOOST_TEST(fx3.errors.size() == 1u);
+  BOOST_TEST(r3.networks().empty());
 }
 
-BOOST_AUTO_TEST_CASE(timeline_coarsens_beyond_4096_hours) {
-  // One event an hour, hours 0 to 4096 from the epoch: 4097 distinct hours.
+// The texts of shared posts: the post's own, else a share's; escaped.
+BOOST_AUTO_TEST_CASE(shared_post_texts) {
   Fixture fx;
   Reporter r = fx.make();
-  BOOST_REQUIRE(r.add_networks(*mem(kNet1, "networks.jsonl")).ok());
+  std::string net = kNet1;
+  net.replace(net.find("\"top_keys\":[]"), 13,
+              "\"top_keys\":[{\"key\":\"share:1\",\"kind\":\"share\",\"label\":\"p1\",\"coactions\":5,\"accounts\":3},"
+              "{\"key\":\"share:2\",\"kind\":\"share\",\"label\":\"p2\",\"coactions\":4,\"accounts\":2}]");
+  BOOST_REQUIRE(r.add_networks(*mem(net, "networks.jsonl")).ok());
   std::string ev;
-  for (int h = 0; h <= 4096; ++h) ev += event(std::to_string(h), "a", std::to_string(h * 3600));
+  ev += event("s1", "a", "1700000000", "x", ",\"parent\":\"p1\",\"text\":\"RT: a share of p1\"");
+  ev += event("p1", "z", "1699990000", "x", ",\"text\":\"<b>the post</b>\"");  // the post itself wins
+  ev += event("s2", "b", "1700000000", "x", ",\"parent\":\"p2\",\"text\":\"RT: only a share of p2\"");
   BOOST_REQUIRE(r.add_events(*mem(ev, "events.jsonl")).ok());
-  const Timeline& t = r.networks()[0].timeline;
-  BOOST_TEST(t.events == 4097u);
-  BOOST_TEST(t.bin == 24 * 3600 * kMicrosPerSecond);  // days
-  BOOST_TEST(t.bins.size() == 171u);                  // days 0 .. 170 (hour 4096 is in day 170)
-  BOOST_TEST(t.bins.at(0) == 24u);
-  BOOST_TEST(t.bins.at(170) == 17u);                  // hours 4080 .. 4096
-  // Drawn: days 0 .. 170 are 171 > 120 bars, so weeks (from the epoch):
-  // weeks 0 .. 24, 168 events each but the last (hours 4032 .. 4096: 65).
-  TimelineJson tj = timeline_of(written(r, &Reporter::write_json), 0);
-  BOOST_TEST(tj.events == 4097u);
-  BOOST_TEST(tj.bin_seconds == 7u * 86400u);
-  BOOST_TEST(tj.start == "1970-01-01T00:00:00Z");
-  BOOST_REQUIRE(tj.counts.size() == 25u);
-  uint64_t sum = 0;
-  for (uint64_t c : tj.counts) sum += c;
-  BOOST_TEST(sum == 4097u);
-  BOOST_TEST(tj.counts[0] == 168u);
-  BOOST_TEST(tj.counts[24] == 65u);
-}
-
-BOOST_AUTO_TEST_CASE(timeline_4096_hours_stay_hours) {
-  Fixture fx;
-  Reporter r = fx.make();
-  BOOST_REQUIRE(r.add_networks(*mem(kNet1, "networks.jsonl")).ok());
-  std::string ev;
-  for (int h = 0; h < 4096; ++h) ev += event(std::to_string(h), "b", std::to_string(h * 3600 + 59));
-  BOOST_REQUIRE(r.add_events(*mem(ev, "events.jsonl")).ok());
-  const Timeline& t = r.networks()[0].timeline;
-  BOOST_TEST(t.bin == 3600 * kMicrosPerSecond);
-  BOOST_TEST(t.bins.size() == 4096u);
-  BOOST_TEST(t.events == 4096u);
+  BOOST_TEST(fx.errors.empty());
+  BOOST_TEST(r.stats().events == 2u);  // s1 and s2 are by accounts of the network
+  const std::string md = written(r, &Reporter::write_markdown);
+  BOOST_TEST(md.find("1. p1: “&lt;b&gt;the post&lt;/b&gt;” — 5 co-actions, 3 accounts\n") != std::string::npos, md);
+  BOOST_TEST(md.find("2. p2: “RT: only a share of p2” — 4 co-actions, 2 accounts\n") != std::string::npos, md);
 }
 
 // ---- GraphML and GEXF ----

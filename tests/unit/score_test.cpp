@@ -271,7 +271,7 @@ BOOST_AUTO_TEST_CASE(network_line) {
   BOOST_TEST(line.find("{\"id\":\"000007\",\"accounts\":[\"twitter:a\\tb\",\"twitter:c\"],\"size\":2,\"edges\":1,"
                        "\"density\":1,\"coactions\":2,\"signals\":{\"text\":2},\"first_seen\":\"2023-11-14T22:13:20Z\","
                        "\"last_seen\":\"2023-11-24T22:13:20Z\",\"median_dt\":3,\"followers\":null,\"created_span\":null,"
-                       "\"countries\":null,\"audiences\":null,\"state_affiliated\":null,\"score\":") == 0,
+                       "\"countries\":null,\"audiences\":null,\"activity\":null,\"state_affiliated\":null,\"score\":") == 0,
              line);
   BOOST_TEST(line.find("\"top_keys\":[{\"key\":\"text:00ff\",\"kind\":\"text\",\"label\":\"Vote \\\"NO\\\"\\n\",\"coactions\":1,"
                        "\"accounts\":2},{\"key\":\"url:11aa\",\"kind\":\"url\",\"label\":null,\"coactions\":1,\"accounts\":2}],"
