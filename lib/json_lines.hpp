@@ -98,4 +98,14 @@ Status for_each_json_object(InputStream& in, size_t max_line, const std::string&
   return {};
 }
 
+// for_each_json_object with the refusal of a chorus stream handed to
+// refuse(message), whose Status it returns (the engines' data error).
+template <typename Bad, typename Refuse, typename F>
+Status read_json_lines(InputStream& in, size_t max_line, const std::string& what, Bad&& bad, Refuse&& refuse, F&& f) {
+  bool wrong = false;
+  Status st = for_each_json_object(in, max_line, what, bad, f, wrong);
+  if (!st && wrong) return refuse(st.message());
+  return st;
+}
+
 }  // namespace chorus

@@ -155,10 +155,9 @@ bool PolicyEngine::bad_line(const std::string& file, uint64_t line, const std::s
 }
 
 Status PolicyEngine::add_accounts(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "account profiles", bad,
+  Status st = read_json_lines(
+      in, max_line_, "account profiles", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account;
         if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
@@ -174,18 +173,15 @@ Status PolicyEngine::add_accounts(InputStream& in) {
         else
           states_[std::move(name)] = StateAccount{std::string(state), 0, 0, {}};
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   stats_.state_affiliated = states_.size();
   return st;
 }
 
 Status PolicyEngine::add_events(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "events", bad,
+  Status st = read_json_lines(
+      in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
         if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
@@ -204,17 +200,14 @@ Status PolicyEngine::add_events(InputStream& in) {
         else if (s.audiences.size() < kMaxAudiencesTracked)
           s.audiences.emplace(std::string(audience), 1);
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 
 Status PolicyEngine::add_networks(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "networks", bad,
+  Status st = read_json_lines(
+      in, max_line_, "networks", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view id, verdict;
         simdjson::dom::array accounts;
@@ -249,9 +242,7 @@ Status PolicyEngine::add_networks(InputStream& in) {
         ev += "]}";
         for (auto name : names) removals_.push_back(Action{std::string(name), "remove", kRuleRemove, ev});
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 

@@ -272,10 +272,9 @@ bool Reporter::bad_line(const std::string& file, uint64_t line, const std::strin
 }
 
 Status Reporter::add_networks(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "networks", bad,
+  Status st = read_json_lines(
+      in, max_line_, "networks", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         ReportNetwork n;
         std::string_view id, verdict;
@@ -383,9 +382,7 @@ Status Reporter::add_networks(InputStream& in) {
         nets_.push_back(std::move(n));
         ++stats_.networks;
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 
@@ -452,10 +449,9 @@ Status Reporter::add_clusters(InputStream& in) {
 Status Reporter::add_accounts(InputStream& in) {
   index_accounts();
   have_accounts_ = true;
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "account profiles", bad,
+  Status st = read_json_lines(
+      in, max_line_, "account profiles", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account;
         if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
@@ -463,19 +459,16 @@ Status Reporter::add_accounts(InputStream& in) {
         if (!where_.count(name)) return true;
         if (profiles_.insert_or_assign(std::move(name), profile_of(o)).second) ++stats_.profiles;
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 
 Status Reporter::add_events(InputStream& in) {
   index_accounts();
   have_events_ = true;
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "events", bad,
+  Status st = read_json_lines(
+      in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
         if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
@@ -501,9 +494,7 @@ Status Reporter::add_events(InputStream& in) {
         }
         if (where_.count(name)) ++stats_.events;
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 

@@ -915,10 +915,9 @@ Status Scorer::add_accounts(InputStream& in) {
     n.has_profiles = true;
     n.profiles.assign(n.accounts.size(), std::nullopt);
   }
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "account profiles", bad,
+  Status st = read_json_lines(
+      in, max_line_, "account profiles", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account;
         if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
@@ -931,9 +930,7 @@ Status Scorer::add_accounts(InputStream& in) {
         Profile p = profile_of(o);
         nets_[w->second.net].profiles[w->second.index] = std::move(p);
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   return st;
 }
 
@@ -943,10 +940,9 @@ Status Scorer::add_events(InputStream& in) {
   text_hashes_.assign(nets_.size(), {});
   for (auto& n : nets_) n.has_events = true;
   uint64_t seq = 0;
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "events", bad,
+  Status st = read_json_lines(
+      in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
         if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
@@ -995,9 +991,7 @@ Status Scorer::add_events(InputStream& in) {
             if (!u.get(url)) references_.push_back({net, seq, hash_of("\x02url", url)});
           }
         return true;
-      },
-      wrong);
-  if (!st && wrong) return data_error(st.message());
+      });
   if (!st) return st;
   // Duplication: texts whose hash another text of the network has.
   for (size_t i = 0; i < nets_.size(); ++i) {

@@ -253,10 +253,9 @@ Status Tracker::refuse(std::string message) {
 }
 
 Status Tracker::add_networks(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "networks", bad,
+  Status st = read_json_lines(
+      in, max_line_, "networks", bad, [&](std::string m) { return refuse(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         TodayNetwork n;
         std::string_view id;
@@ -272,17 +271,14 @@ Status Tracker::add_networks(InputStream& in) {
         }
         today_.push_back(std::move(n));
         return true;
-      },
-      wrong);
-  if (!st && wrong) return refuse(st.message());
+      });
   return st;
 }
 
 Status Tracker::add_accounts(InputStream& in) {
-  bool wrong = false;
   auto bad = [&](uint64_t line, const std::string& m) { return bad_line(in.name(), line, m); };
-  Status st = for_each_json_object(
-      in, max_line_, "account profiles", bad,
+  Status st = read_json_lines(
+      in, max_line_, "account profiles", bad, [&](std::string m) { return refuse(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account;
         if (o["account"].get(account) || account.empty()) return bad(line, "no \"account\" string (account profiles)");
@@ -290,9 +286,7 @@ Status Tracker::add_accounts(InputStream& in) {
         for (auto& k : link_keys(str_member(o, "handle"), str_member(o, "name"))) keys.push_back(std::move(k));
         sort_unique(keys);
         return true;
-      },
-      wrong);
-  if (!st && wrong) return refuse(st.message());
+      });
   return st;
 }
 
