@@ -14,6 +14,7 @@
 #include "line_reader.hpp"
 #include "stream_header.hpp"
 #include "tsv.hpp"
+#include "tsv_stream.hpp"
 
 namespace chorus {
 
@@ -401,49 +402,32 @@ void Reporter::index_accounts() {
 Status Reporter::add_clusters(InputStream& in) {
   index_accounts();
   have_clusters_ = true;
-  LineReader reader(in, max_line_);
-  std::string_view line;
   std::string cluster;
   ClusterEdge edge;
-  bool header_seen = false;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.empty()) continue;
-    if (!header_seen || line[0] == '#') {
-      auto header = parse_stream_header(line, "clusters");
-      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
-      header_seen = true;
-      continue;
-    }
-    if (Status st = parse_cluster_edge(line, cluster, edge); !st) {
-      if (!bad_line(in.name(), reader.line_number(), st.message())) return {};
-      continue;
-    }
-    // Names as chorus writes them (a field with raw control bytes, escaped).
-    edge.a = escaped_name(unescaped(edge.a));
-    edge.b = escaped_name(unescaped(edge.b));
-    auto a = where_.find(edge.a), b = where_.find(edge.b);
-    if (a == where_.end() && b == where_.end()) continue;  // a network not reported
-    if (a == where_.end() || b == where_.end() || a->second.net != b->second.net) {
-      ++stats_.unknown_edges;
-      continue;
-    }
-    ReportEdge re;
-    re.a = a->second.index;
-    re.b = b->second.index;
-    re.e = std::move(edge);
-    edge = ClusterEdge();
-    nets_[a->second.net].edge_list.push_back(std::move(re));
-    ++stats_.edges;
-  }
-  if (!header_seen) return data_error(in.name() + ": empty input, expected a chorus clusters stream");
-  return {};
+  return read_tsv_stream(
+      in, max_line_, "clusters", [&](uint64_t line_no, const std::string& m) { return bad_line(in.name(), line_no, m); },
+      [&](std::string m) { return data_error(std::move(m)); },
+      [&](const StreamHeader&, uint64_t) -> Status { return {}; },
+      [&](std::string_view line, uint64_t line_no) -> bool {
+        if (Status st = parse_cluster_edge(line, cluster, edge); !st) return bad_line(in.name(), line_no, st.message());
+        // Names as chorus writes them (a field with raw control bytes, escaped).
+        edge.a = escaped_name(unescaped(edge.a));
+        edge.b = escaped_name(unescaped(edge.b));
+        auto a = where_.find(edge.a), b = where_.find(edge.b);
+        if (a == where_.end() && b == where_.end()) return true;  // a network not reported
+        if (a == where_.end() || b == where_.end() || a->second.net != b->second.net) {
+          ++stats_.unknown_edges;
+          return true;
+        }
+        ReportEdge re;
+        re.a = a->second.index;
+        re.b = b->second.index;
+        re.e = std::move(edge);
+        edge = ClusterEdge();
+        nets_[a->second.net].edge_list.push_back(std::move(re));
+        ++stats_.edges;
+        return true;
+      });
 }
 
 Status Reporter::add_accounts(InputStream& in) {

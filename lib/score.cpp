@@ -14,6 +14,7 @@
 #include "marks.hpp"
 #include "stream_header.hpp"
 #include "tsv.hpp"
+#include "tsv_stream.hpp"
 
 namespace chorus {
 
@@ -665,75 +666,58 @@ bool Scorer::bad_line(const std::string& file, uint64_t line, const std::string&
 }
 
 Status Scorer::add_clusters(InputStream& in) {
-  LineReader reader(in, max_line_);
-  std::string_view line;
   std::string cluster;
   ClusterEdge edge;
-  bool header_seen = false;
   auto& index = cluster_index_;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.empty()) continue;
-    if (!header_seen || line[0] == '#') {
-      auto header = parse_stream_header(line, "clusters");
-      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
-      header_seen = true;
-      simdjson::dom::parser parser;
-      simdjson::dom::element doc;
-      if (parser.parse(header->params).get(doc) || !doc.is_object())
-        return data_error(line_error(in.name(), reader.line_number(), "malformed clusters header parameters"));
-      double window = 0;
-      if (!doc.at_pointer("/edges/window").get(window) && window > 0) opt_.window = window;
-      if (clusters_params_.empty()) clusters_params_ = header->params;
-      continue;
-    }
-    if (Status st = parse_cluster_edge(line, cluster, edge); !st) {
-      if (!bad_line(in.name(), reader.line_number(), st.message())) return {};
-      continue;
-    }
-    auto [it, added] = index.try_emplace(cluster, static_cast<uint32_t>(nets_.size()));
-    const uint32_t net = it->second;
-    // Each account belongs to one cluster.
-    bool clash = false;
-    for (const std::string* name : {&edge.a, &edge.b}) {
-      auto w = where_.find(*name);
-      if (w != where_.end() && w->second.net != net) {
-        std::string other = nets_[w->second.net].id;
-        if (added) index.erase(it);
-        if (!bad_line(in.name(), reader.line_number(),
-                      "account " + display_account(*name) + " is in clusters " + other + " and " + cluster))
-          return {};
-        clash = true;
-        break;
-      }
-    }
-    if (clash) continue;
-    std::string pair = edge.a + '\t' + edge.b;
-    if (!pairs_.insert(pair).second) {
-      if (added) index.erase(it);
-      if (!bad_line(in.name(), reader.line_number(), "edge given twice")) return {};
-      continue;
-    }
-    if (added) {
-      nets_.emplace_back();
-      nets_.back().id = cluster;
-    }
-    Network& n = nets_[net];
-    for (const std::string* name : {&edge.a, &edge.b})
-      if (where_.try_emplace(*name, Where{net, 0}).second) n.accounts.push_back(*name);
-    n.edges.push_back(std::move(edge));
-    edge = ClusterEdge();
-    ++stats_.edges;
-  }
-  if (!header_seen && nets_.empty() && clusters_params_.empty())
-    return data_error(in.name() + ": empty input, expected a chorus clusters stream");
-  return {};
+  return read_tsv_stream(
+      in, max_line_, "clusters", [&](uint64_t line_no, const std::string& m) { return bad_line(in.name(), line_no, m); },
+      [&](std::string m) { return data_error(std::move(m)); },
+      [&](const StreamHeader& header, uint64_t line_no) -> Status {
+        simdjson::dom::parser parser;
+        simdjson::dom::element doc;
+        if (parser.parse(header.params).get(doc) || !doc.is_object())
+          return data_error(line_error(in.name(), line_no, "malformed clusters header parameters"));
+        double window = 0;
+        if (!doc.at_pointer("/edges/window").get(window) && window > 0) opt_.window = window;
+        if (clusters_params_.empty()) clusters_params_ = header.params;
+        return {};
+      },
+      [&](std::string_view line, uint64_t line_no) -> bool {
+        if (Status st = parse_cluster_edge(line, cluster, edge); !st) return bad_line(in.name(), line_no, st.message());
+        auto [it, added] = index.try_emplace(cluster, static_cast<uint32_t>(nets_.size()));
+        const uint32_t net = it->second;
+        // Each account belongs to one cluster.
+        bool clash = false;
+        for (const std::string* name : {&edge.a, &edge.b}) {
+          auto w = where_.find(*name);
+          if (w != where_.end() && w->second.net != net) {
+            std::string other = nets_[w->second.net].id;
+            if (added) index.erase(it);
+            if (!bad_line(in.name(), line_no,
+                          "account " + display_account(*name) + " is in clusters " + other + " and " + cluster))
+              return false;
+            clash = true;
+            break;
+          }
+        }
+        if (clash) return true;
+        std::string pair = edge.a + '\t' + edge.b;
+        if (!pairs_.insert(pair).second) {
+          if (added) index.erase(it);
+          return bad_line(in.name(), line_no, "edge given twice");
+        }
+        if (added) {
+          nets_.emplace_back();
+          nets_.back().id = cluster;
+        }
+        Network& n = nets_[net];
+        for (const std::string* name : {&edge.a, &edge.b})
+          if (where_.try_emplace(*name, Where{net, 0}).second) n.accounts.push_back(*name);
+        n.edges.push_back(std::move(edge));
+        edge = ClusterEdge();
+        ++stats_.edges;
+        return true;
+      });
 }
 
 // Once, before the first side input: networks in cluster order, accounts
@@ -759,55 +743,42 @@ Status Scorer::add_evidence(InputStream& in) {
   event_hashes_.assign(nets_.size(), {});
   std::vector<size_t> marks(nets_.size(), 0);
   for (auto& n : nets_) n.has_evidence = true;
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  bool header_seen = false;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.empty()) continue;
-    if (!header_seen || line[0] == '#') {
-      auto header = parse_stream_header(line, "evidence");
-      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
-      header_seen = true;
-      if (evidence_params_.empty()) evidence_params_ = header->params;
-      continue;
-    }
-    std::string_view f[7];
-    Micros t = 0;
-    if (!split_tabs(line, f, 7) || f[0].empty() || f[1].empty() || f[2].find(':') == std::string_view::npos ||
-        f[2].find(':') == 0 || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) || f[5].empty() || f[6].empty()) {
-      if (!bad_line(in.name(), reader.line_number(), "expected 7 tab-separated fields (evidence: a b key ts_a ts_b event_a event_b)"))
+  Status got = read_tsv_stream(
+      in, max_line_, "evidence", [&](uint64_t line_no, const std::string& m) { return bad_line(in.name(), line_no, m); },
+      [&](std::string m) { return data_error(std::move(m)); },
+      [&](const StreamHeader& header, uint64_t) -> Status {
+        if (evidence_params_.empty()) evidence_params_ = header.params;
         return {};
-      continue;
-    }
-    std::string pair;
-    pair.reserve(f[0].size() + f[1].size() + 1);
-    pair.append(f[0]);
-    pair += '\t';
-    pair.append(f[1]);
-    if (!pairs_.count(pair)) continue;  // an edge that clustering dropped
-    const Where wa = where_.at(std::string(f[0])), wb = where_.at(std::string(f[1]));
-    ++stats_.evidence;
-    KeyAgg& k = keys_[wa.net][std::string(f[2])];
-    ++k.coactions;
-    k.accounts.push_back(wa.index);
-    k.accounts.push_back(wb.index);
-    if (k.accounts.size() >= 64 && (k.accounts.size() & (k.accounts.size() - 1)) == 0) {
-      std::sort(k.accounts.begin(), k.accounts.end());
-      k.accounts.erase(std::unique(k.accounts.begin(), k.accounts.end()), k.accounts.end());
-    }
-    auto& ev = event_hashes_[wa.net];
-    ev.push_back(hash_of(f[0], f[5]));
-    ev.push_back(hash_of(f[1], f[6]));
-    compact(ev, marks[wa.net]);
-  }
-  if (!header_seen) return data_error(in.name() + ": empty input, expected a chorus evidence stream");
+      },
+      [&](std::string_view line, uint64_t line_no) -> bool {
+        std::string_view f[7];
+        Micros t = 0;
+        if (!split_tabs(line, f, 7) || f[0].empty() || f[1].empty() || f[2].find(':') == std::string_view::npos ||
+            f[2].find(':') == 0 || !parse_mark_time(f[3], t) || !parse_mark_time(f[4], t) || f[5].empty() || f[6].empty())
+          return bad_line(in.name(), line_no, "expected 7 tab-separated fields (evidence: a b key ts_a ts_b event_a event_b)");
+        std::string pair;
+        pair.reserve(f[0].size() + f[1].size() + 1);
+        pair.append(f[0]);
+        pair += '\t';
+        pair.append(f[1]);
+        if (!pairs_.count(pair)) return true;  // an edge that clustering dropped
+        const Where wa = where_.at(std::string(f[0])), wb = where_.at(std::string(f[1]));
+        ++stats_.evidence;
+        KeyAgg& k = keys_[wa.net][std::string(f[2])];
+        ++k.coactions;
+        k.accounts.push_back(wa.index);
+        k.accounts.push_back(wb.index);
+        if (k.accounts.size() >= 64 && (k.accounts.size() & (k.accounts.size() - 1)) == 0) {
+          std::sort(k.accounts.begin(), k.accounts.end());
+          k.accounts.erase(std::unique(k.accounts.begin(), k.accounts.end()), k.accounts.end());
+        }
+        auto& ev = event_hashes_[wa.net];
+        ev.push_back(hash_of(f[0], f[5]));
+        ev.push_back(hash_of(f[1], f[6]));
+        compact(ev, marks[wa.net]);
+        return true;
+      });
+  if (!got) return got;
   for (size_t i = 0; i < nets_.size(); ++i) {
     auto& ev = event_hashes_[i];
     std::sort(ev.begin(), ev.end());
@@ -848,39 +819,23 @@ void Scorer::finish_keys() {
 Status Scorer::add_labels(InputStream& in) {
   order_networks();
   read_labels_ = true;
-  LineReader reader(in, max_line_);
-  std::string_view line;
-  bool header_seen = false;
   std::string label;
-  for (;;) {
-    auto kind = reader.next(line);
-    if (!kind) return kind.status();
-    if (*kind == LineReader::Kind::kEnd) break;
-    if (*kind == LineReader::Kind::kOverlong) {
-      if (!bad_line(in.name(), reader.line_number(), "line longer than " + std::to_string(max_line_) + " bytes")) return {};
-      continue;
-    }
-    if (line.empty()) continue;
-    if (!header_seen || line[0] == '#') {
-      auto header = parse_stream_header(line, "labels");
-      if (!header) return data_error(line_error(in.name(), reader.line_number(), header.status().message()));
-      header_seen = true;
-      continue;
-    }
-    size_t tab = line.find('\t');
-    if (tab == std::string_view::npos || tab == 0 || line.find('\t', tab + 1) != std::string_view::npos ||
-        !unescape_tsv_field(line.substr(tab + 1), label)) {
-      if (!bad_line(in.name(), reader.line_number(), "expected 2 tab-separated fields (labels: key label)")) return {};
-      continue;
-    }
-    auto it = wanted_labels_.find(std::string(line.substr(0, tab)));
-    if (it == wanted_labels_.end()) continue;
-    ++stats_.labels;
-    for (auto [net, j] : it->second)
-      if (!nets_[net].top_keys[j].label) nets_[net].top_keys[j].label = label;
-  }
-  if (!header_seen) return data_error(in.name() + ": empty input, expected a chorus labels stream");
-  return {};
+  return read_tsv_stream(
+      in, max_line_, "labels", [&](uint64_t line_no, const std::string& m) { return bad_line(in.name(), line_no, m); },
+      [&](std::string m) { return data_error(std::move(m)); },
+      [&](const StreamHeader&, uint64_t) -> Status { return {}; },
+      [&](std::string_view line, uint64_t line_no) -> bool {
+        size_t tab = line.find('\t');
+        if (tab == std::string_view::npos || tab == 0 || line.find('\t', tab + 1) != std::string_view::npos ||
+            !unescape_tsv_field(line.substr(tab + 1), label))
+          return bad_line(in.name(), line_no, "expected 2 tab-separated fields (labels: key label)");
+        auto it = wanted_labels_.find(std::string(line.substr(0, tab)));
+        if (it == wanted_labels_.end()) return true;
+        ++stats_.labels;
+        for (auto [net, j] : it->second)
+          if (!nets_[net].top_keys[j].label) nets_[net].top_keys[j].label = label;
+        return true;
+      });
 }
 
 Profile profile_of(simdjson::dom::object o) {
