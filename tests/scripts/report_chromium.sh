@@ -14,27 +14,14 @@
 #
 # Environment: CHORUS_BIN (build dir), CHORUS_SRC (source dir), CHROMIUM (optional).
 set -u
-BIN=${CHORUS_BIN:?CHORUS_BIN must name the build directory}
-SRC=${CHORUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-CHECK=$SRC/tests/scripts/report_checks.py
-REPORT=$BIN/chorus-report
+# shellcheck source=report_common.bash
+. "$(dirname "$0")/report_common.bash"
 browser=
 for c in ${CHROMIUM:-} chromium chromium-browser google-chrome-stable google-chrome; do
   if command -v "$c" >/dev/null 2>&1; then browser=$(command -v "$c"); break; fi
 done
 [ -n "$browser" ] || { echo "report_chromium: skipped: no chromium binary (set CHROMIUM or install chromium)"; exit 77; }
-command -v python3 >/dev/null || { echo "report_chromium: skipped: no python3"; exit 77; }
-command -v jq >/dev/null || { echo "report_chromium: skipped: no jq"; exit 77; }
-[ -x "$REPORT" ] || { echo "report_chromium: no $REPORT: build first"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-fail=0
-err() {
-  echo "FAIL $*"
-  fail=1
-}
+report_setup report_chromium python3 jq
 
 # browse NAME PAGE: loads PAGE twice (DOM, then screenshot), each time with
 # the console on stderr and a net log; leaves NAME.dom, NAME.err, NAME.net,

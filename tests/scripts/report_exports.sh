@@ -10,23 +10,10 @@
 #
 # Environment: CHORUS_BIN (build dir), CHORUS_SRC (source dir).
 set -u
-BIN=${CHORUS_BIN:?CHORUS_BIN must name the build directory}
-SRC=${CHORUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-XSD=$SRC/tests/data/graphml/graphml.xsd
-REPORT=$BIN/chorus-report
-for tool in xmllint jq awk python3; do
-  command -v "$tool" >/dev/null || { echo "report_exports: skipped: no $tool"; exit 77; }
-done
-[ -x "$REPORT" ] || { echo "report_exports: no $REPORT: build first"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
+# shellcheck source=report_common.bash
+. "$(dirname "$0")/report_common.bash"
+report_setup report_exports xmllint jq awk python3
 
-fail=0
-err() {
-  echo "FAIL $*"
-  fail=1
-}
 # same WHAT GOT WANT
 same() { [ "$2" = "$3" ] || err "$1: $2, not $3"; }
 # count FILE XPATH: the number of elements.

@@ -13,26 +13,10 @@
 #
 # Environment: CHORUS_BIN (build dir), CHORUS_SRC (source dir).
 set -u
-BIN=${CHORUS_BIN:?CHORUS_BIN must name the build directory}
-SRC=${CHORUS_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
-CHECK=$SRC/tests/scripts/report_checks.py
-XSD=$SRC/tests/data/graphml/graphml.xsd
-REPORT=$BIN/chorus-report
-for tool in python3 xmllint jq iconv; do
-  command -v "$tool" >/dev/null || { echo "report_hostile: skipped: no $tool"; exit 77; }
-done
-[ -x "$REPORT" ] || { echo "report_hostile: no $REPORT: build first"; exit 1; }
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-cd "$tmp" || exit 1
-
-fail=0
-err() {
-  echo "FAIL $*"
-  fail=1
-}
-# has FILE TEXT / hasnt FILE TEXT: FILE contains (does not contain) TEXT, bytes.
-has() { LC_ALL=C grep -qF -- "$2" "$1" || err "$1 does not contain: $2"; }
+# shellcheck source=report_common.bash
+. "$(dirname "$0")/report_common.bash"
+report_setup report_hostile python3 xmllint jq iconv
+# hasnt FILE TEXT: FILE does not contain TEXT, bytes.
 hasnt() {
   local n
   n=$(LC_ALL=C grep -cF -- "$2" "$1")
