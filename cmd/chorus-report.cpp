@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--max-nodes", max_nodes, "Accounts drawn per network in the HTML page, those with the most co-actions")
       ->type_name("N")
-      ->check(CLI::Range(uint64_t{1}, uint64_t{5000}))
+      ->check(CLI::Range(uint64_t{1}, uint64_t{1000}))
       ->capture_default_str();
   app.add_option("--seed", opt.seed, "Seed of the graph layout")->type_name("N")->capture_default_str();
   cli.add_bad_line_options(lines, "64M");

@@ -159,7 +159,6 @@ std::string show_in_chromium(const std::string& dir) {
                                std::string("--hide-scrollbars"), std::string("--window-size=1280,2400"),
                                "--screenshot=" + dir + "/report.png", url})
     args.push_back(a);
-  if (args[0].empty()) args.erase(args.begin());
   int st = spawn_wait(args, true);
   std::error_code ec;
   std::filesystem::remove_all(profile, ec);
