@@ -155,7 +155,8 @@ std::string show_in_chromium(const std::string& dir) {
   if (!timeout.empty()) args = {timeout, "60"};
   const std::string profile = dir + "/.chromium-profile";
   for (const std::string& a : {chromium, std::string("--headless"), std::string("--no-sandbox"), std::string("--disable-gpu"),
-                               std::string("--disable-background-networking"), "--user-data-dir=" + profile,
+                               std::string("--disable-dev-shm-usage"), std::string("--disable-background-networking"),
+                               "--user-data-dir=" + profile,
                                std::string("--hide-scrollbars"), std::string("--window-size=1280,2400"),
                                "--screenshot=" + dir + "/report.png", url})
     args.push_back(a);

@@ -30,7 +30,7 @@ run=0
 browse() {
   local name=$1 page=$2 status
   run=$((run + 1))
-  local flags=(--headless --no-sandbox --disable-background-networking --disable-gpu
+  local flags=(--headless --no-sandbox --disable-background-networking --disable-gpu --disable-dev-shm-usage
     --disable-component-update --disable-sync --no-first-run --disable-default-apps --disable-extensions
     "--host-resolver-rules=MAP * ~NOTFOUND" --enable-logging=stderr --v=0)
   timeout 60 "$browser" "${flags[@]}" --user-data-dir="$tmp/profile$run" --log-net-log="$tmp/$name.net" \
