@@ -24,6 +24,8 @@ constexpr Micros kHour = int64_t{3600} * kMicrosPerSecond;
 constexpr Micros kDay = 24 * kHour;
 constexpr size_t kMaxSharedText = 4096;   // bytes of a shared post's text kept
 constexpr size_t kMaxAccountsListed = 60;  // accounts named in Markdown and HTML
+constexpr size_t kMaxActivityBars = 10000;           // bars of a networks line's activity, at most
+constexpr uint64_t kMaxActivitySpan = 100000000000;  // seconds the bars span, at most (~3,000 years)
 
 // ---- UTF-8 ----
 
@@ -349,9 +351,12 @@ Status Reporter::add_networks(InputStream& in) {
           Activity& a = n.activity;
           uint64_t width = 0;
           simdjson::dom::array counts;
-          if (act["events"].get(a.events) || act["bin_seconds"].get(width) || act["counts"].get(counts) ||
-              width > uint64_t{1} << 40)
+          if (act["events"].get(a.events) || act["bin_seconds"].get(width) || act["counts"].get(counts))
             return bad(line, "an \"activity\" without whole \"events\", \"bin_seconds\" and \"counts\" (networks)");
+          // chorus-score writes at most 120 bars; the span stays within +-3000 years.
+          if (counts.size() > kMaxActivityBars || width * std::max<size_t>(counts.size(), 1) > kMaxActivitySpan)
+            return bad(line, "an \"activity\" of more than " + std::to_string(kMaxActivityBars) + " bars or " +
+                                 std::to_string(kMaxActivitySpan) + " seconds (networks)");
           a.width = static_cast<Micros>(width) * kMicrosPerSecond;
           for (auto c : counts) {
             uint64_t v = 0;

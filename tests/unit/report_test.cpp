@@ -435,8 +435,16 @@ BOOST_AUTO_TEST_CASE(activity_from_networks) {
   Reporter r3 = fx3.make();
   std::string bad = kNet1;
   bad.insert(bad.rfind('}'), ",\"activity\":{\"events\":1,\"bin_seconds\":3600,\"start\":\"yesterday\",\"counts\":[1]}");
-  BOOST_REQUIRE(r3.add_networks(*mem(bad, "networks.jsonl")).ok());
-  BOOST_TEST(fx3.errors.size() == 1u);
+  // So is one of more bars than chorus-score writes, or spanning too long.
+  std::string many = kNet1, counts;
+  for (int i = 0; i < 10001; ++i) counts += i ? ",0" : "0";
+  many.insert(many.rfind('}'), ",\"activity\":{\"events\":0,\"bin_seconds\":3600,\"start\":\"2023-11-14T22:00:00Z\",\"counts\":[" +
+                                   counts + "]}");
+  std::string wide = kNet1;
+  wide.insert(wide.rfind('}'), ",\"activity\":{\"events\":2,\"bin_seconds\":100000000000,\"start\":\"2023-11-14T22:00:00Z\","
+                               "\"counts\":[1,1]}");
+  BOOST_REQUIRE(r3.add_networks(*mem(bad + many + wide, "networks.jsonl")).ok());
+  BOOST_TEST(fx3.errors.size() == 3u);
   BOOST_TEST(r3.networks().empty());
 }
 
