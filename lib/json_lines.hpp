@@ -48,6 +48,13 @@ inline std::optional<Micros> time_member(simdjson::dom::object o, const char* na
   return std::nullopt;
 }
 
+// An event's "id" and "account", both non-empty strings; false (and the
+// message kNoEventIds) when either is missing.
+inline constexpr const char* kNoEventIds = "no \"id\" and \"account\" strings (events)";
+inline bool event_ids(simdjson::dom::object o, std::string_view& id, std::string_view& account) {
+  return !(o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty());
+}
+
 // The account name of a JSON record as the TSV streams write it:
 // "platform:account" (or "account" without a platform), TSV-escaped.
 inline std::string stream_name(std::string_view platform, std::string_view account) {

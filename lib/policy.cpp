@@ -184,8 +184,7 @@ Status PolicyEngine::add_events(InputStream& in) {
       in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
-        if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
-          return bad(line, "no \"id\" and \"account\" strings (events)");
+        if (!event_ids(o, id, account)) return bad(line, kNoEventIds);
         ++stats_.events;
         if (states_.empty()) return true;
         auto it = states_.find(account_name(o, account));

@@ -460,8 +460,7 @@ Status Reporter::add_events(InputStream& in) {
       in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
-        if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
-          return bad(line, "no \"id\" and \"account\" strings (events)");
+        if (!event_ids(o, id, account)) return bad(line, kNoEventIds);
         const std::string name = stream_name(str_member(o, "platform"), account);
         if (!shared_.empty()) {
           // The shared post's own text; until it is seen, the text of a
@@ -504,6 +503,9 @@ Reporter::Totals Reporter::totals() const {
     if (!n.first_seen.empty() && (t.first.empty() || n.first_seen < t.first)) t.first = n.first_seen;
     if (!n.last_seen.empty() && (t.last.empty() || n.last_seen > t.last)) t.last = n.last_seen;
   }
+  t.by_verdict.assign(t.verdicts.begin(), t.verdicts.end());
+  std::sort(t.by_verdict.begin(), t.by_verdict.end(),
+            [](const auto& a, const auto& b) { return verdict_order_key(a.first) < verdict_order_key(b.first); });
   return t;
 }
 
@@ -537,7 +539,7 @@ std::string Reporter::tactics(const ReportNetwork& n) const {
 }
 
 // A shared post's text, when the events had it.
-std::string Reporter::shared_text(const ReportNetwork&, const ReportKey& k) const {
+std::string Reporter::shared_text(const ReportKey& k) const {
   auto s = shared_.find(k.label);
   if (s == shared_.end() || s->second.empty()) return {};
   return s->second;
@@ -695,9 +697,7 @@ void Reporter::write_markdown(OutputStream& out) const {
   s += ". Every figure of a network is a field of its line in networks.jsonl, and the totals are their sums.\n\n";
   s += "## Summary\n\n| | |\n|---|---:|\n";
   std::string verdicts;
-  std::vector<std::pair<std::string, uint64_t>> vs(t.verdicts.begin(), t.verdicts.end());
-  std::sort(vs.begin(), vs.end(), [](const auto& a, const auto& b) { return verdict_order_key(a.first) < verdict_order_key(b.first); });
-  for (const auto& [v, c] : vs) verdicts += (verdicts.empty() ? "" : ", ") + commas(c) + " " + markdown_text(v, 40);
+  for (const auto& [v, c] : t.by_verdict) verdicts += (verdicts.empty() ? "" : ", ") + commas(c) + " " + markdown_text(v, 40);
   s += "| Networks | " + commas(t.networks) + (verdicts.empty() ? "" : " (" + verdicts + ")") + " |\n";
   s += "| Accounts | " + commas(t.accounts) + " |\n";
   s += "| Followers | " + (t.followers_known ? commas(t.followers) : std::string("unknown")) + " |\n";
@@ -760,7 +760,7 @@ void Reporter::write_markdown(OutputStream& out) const {
         ++k;
         std::string what = key.label.empty() ? key.key : key.label;
         items += std::to_string(k) + ". " + markdown_text(what, 280);
-        std::string text = shared_text(n, key);
+        std::string text = shared_text(key);
         if (!text.empty()) items += ": “" + markdown_text(text, 280) + "”";
         items += " — " + commas(key.coactions) + " co-actions, " + commas(key.accounts) + " accounts\n";
       }
@@ -798,10 +798,8 @@ void Reporter::write_html(OutputStream& out) const {
   if (have_events_) s += ", the texts of the posts they shared";
   s += ". Every figure of a network is a field of its line in networks.jsonl; the totals are their sums.</p>\n";
   s += "<section id=\"summary\"><h2>Summary</h2>\n<table>\n";
-  std::vector<std::pair<std::string, uint64_t>> vs(t.verdicts.begin(), t.verdicts.end());
-  std::sort(vs.begin(), vs.end(), [](const auto& a, const auto& b) { return verdict_order_key(a.first) < verdict_order_key(b.first); });
   std::string verdicts;
-  for (const auto& [v, c] : vs) verdicts += (verdicts.empty() ? "" : ", ") + commas(c) + " " + html_text(v, 40);
+  for (const auto& [v, c] : t.by_verdict) verdicts += (verdicts.empty() ? "" : ", ") + commas(c) + " " + html_text(v, 40);
   s += "<tr><th>Networks</th><td class=\"n\">" + commas(t.networks) + "</td><td>" + verdicts + "</td></tr>\n";
   s += "<tr><th>Accounts</th><td class=\"n\">" + commas(t.accounts) + "</td><td></td></tr>\n";
   s += "<tr><th>Followers</th><td class=\"n\">" + (t.followers_known ? commas(t.followers) : std::string("unknown")) + "</td><td></td></tr>\n";
@@ -873,7 +871,7 @@ void Reporter::write_html(OutputStream& out) const {
         if (group_of(key.kind) != std::string_view(group) || k == opt_.top) continue;
         ++k;
         items += "<li><bdi>" + html_text(key.label.empty() ? key.key : key.label, 280) + "</bdi>";
-        std::string text = shared_text(n, key);
+        std::string text = shared_text(key);
         if (!text.empty()) items += ": “<bdi>" + html_text(text, 280) + "</bdi>”";
         items += " <span class=\"k\">" + commas(key.coactions) + " co-actions, " + commas(key.accounts) + " accounts</span></li>\n";
       }
@@ -976,7 +974,7 @@ void Reporter::write_json(OutputStream& out) const {
         append_json_string(items, key.key);
         items += ",\"label\":";
         append_json_string(items, clean_text(key.label, 280));
-        std::string text = shared_text(n, key);
+        std::string text = shared_text(key);
         if (!text.empty()) {
           items += ",\"text\":";
           append_json_string(items, clean_text(text, 280));

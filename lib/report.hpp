@@ -147,7 +147,8 @@ class Reporter {
   struct Totals {
     uint64_t networks = 0, accounts = 0, coactions = 0, followers = 0, edges = 0;
     bool followers_known = false;
-    std::map<std::string, uint64_t> verdicts;
+    std::map<std::string, uint64_t> verdicts;                  // by name (JSON)
+    std::vector<std::pair<std::string, uint64_t>> by_verdict;  // coordinated, review, benign, others
     std::string first, last;
   };
   Status data_error(std::string message);
@@ -156,7 +157,7 @@ class Reporter {
   Totals totals() const;
   std::string detection(const ReportNetwork& n) const;
   std::string tactics(const ReportNetwork& n) const;
-  std::string shared_text(const ReportNetwork& n, const ReportKey& k) const;
+  std::string shared_text(const ReportKey& k) const;
   std::string timeline_svg(const ReportNetwork& n) const;
   std::string graph_svg(const ReportNetwork& n) const;
   template <typename NodeWriter, typename EdgeWriter>

@@ -900,8 +900,7 @@ Status Scorer::add_events(InputStream& in) {
       in, max_line_, "events", bad, [&](std::string m) { return data_error(std::move(m)); },
       [&](simdjson::dom::object o, uint64_t line) {
         std::string_view account, id;
-        if (o["account"].get(account) || account.empty() || o["id"].get(id) || id.empty())
-          return bad(line, "no \"id\" and \"account\" strings (events)");
+        if (!event_ids(o, id, account)) return bad(line, kNoEventIds);
         std::string_view platform = str_member(o, "platform");
         const std::string name = stream_name(platform, account);
         simdjson::dom::array urls;
