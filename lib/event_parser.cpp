@@ -242,7 +242,7 @@ void EventParser::process_lines(char* data, size_t size, size_t pos, uint64_t li
   }
 }
 
-void EventParser::process_block_many(char* data, size_t size, uint64_t first_line) {
+void EventParser::process_block_many(char* data, size_t size, uint64_t first_line, const std::vector<size_t>& newlines) {
   od::document_stream docs;
   // A constant batch size, so the parser allocates once (a larger block, holding
   // a long line, makes it grow once more).
@@ -252,8 +252,9 @@ void EventParser::process_block_many(char* data, size_t size, uint64_t first_lin
   }
   uint64_t line = first_line;
   size_t line_pos = 0;    // where `line` starts
+  size_t line_index = 0;  // newlines[line_index] ends `line` (when there is one)
   uint64_t doc_line = 0;  // line of the previous document (0: none yet)
-  size_t doc_line_pos = 0;
+  size_t doc_line_pos = 0, doc_line_index = 0;
   // From the previous document's line on (or the block's start), read line by line.
   auto fall_back = [&]() {
     uint64_t from = doc_line ? doc_line : first_line;
@@ -265,10 +266,8 @@ void EventParser::process_block_many(char* data, size_t size, uint64_t first_lin
     // Move to the line holding `off`.
     size_t second_line_start = 0;
     uint64_t crossed = 0;
-    while (line_pos < off) {
-      char* nl = static_cast<char*>(std::memchr(data + line_pos, '\n', off - line_pos));
-      if (!nl) break;
-      line_pos = nl + 1 - data;
+    while (line_index < newlines.size() && newlines[line_index] < off) {
+      line_pos = newlines[line_index++] + 1;
       ++line;
       if (++crossed == 1) second_line_start = line_pos;
     }
@@ -284,23 +283,23 @@ void EventParser::process_block_many(char* data, size_t size, uint64_t first_lin
     if (e) {
       doc_line = line;  // re-read from this document's line
       doc_line_pos = line_pos;
+      doc_line_index = line_index;
       return fall_back();
     }
     od::document& doc = ref;
     if ((e = handle_document(doc, line))) {
       doc_line = line;
       doc_line_pos = line_pos;
+      doc_line_index = line_index;
       return fall_back();
     }
     doc_line = line;
     doc_line_pos = line_pos;
+    doc_line_index = line_index;
   }
   // After the last document's line only blank lines may follow (else: a truncated record).
   size_t after = 0;
-  if (doc_line) {
-    const char* nl = static_cast<const char*>(std::memchr(data + doc_line_pos, '\n', size - doc_line_pos));
-    after = nl ? static_cast<size_t>(nl + 1 - data) : size;
-  }
+  if (doc_line) after = doc_line_index < newlines.size() ? newlines[doc_line_index] + 1 : size;
   if (docs.truncated_bytes() > 0 || !is_blank(data + after, size - after)) fall_back();
 }
 
@@ -364,7 +363,7 @@ Status EventParser::parse_json(InputStream& in) {
     // A UTF-8 byte order mark opening the input is not part of the first record.
     if (block.first_line == 1 && block.size >= 3 && std::memcmp(block.data, "\xEF\xBB\xBF", 3) == 0)
       std::memset(block.data, ' ', 3);
-    if (block.size > 0) process_block_many(block.data, block.size, block.first_line);
+    if (block.size > 0) process_block_many(block.data, block.size, block.first_line, block.newlines);
     // After the block pass, whose fallback may roll back outcomes by line;
     // commit() puts these in line order.
     for (uint64_t l : block.overlong)

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cstring>
 
+#if defined(__AVX2__)
+#include <immintrin.h>
+#endif
+
 #include "json_writer.hpp"
 
 namespace chorus {
@@ -18,13 +22,33 @@ std::string_view trim_token(std::string_view t) {
   return t;
 }
 
+// Whether s[0, n) holds a backslash. The string lies inside a padded simdjson
+// input (its closing quote, the rest of the document and at least
+// SIMDJSON_PADDING bytes follow), so whole 32-byte words may be read past n.
+// Inlined, because strings are short and memchr's call costs more than the scan.
+[[gnu::always_inline]] inline bool has_backslash(const char* s, size_t n) {
+#if defined(__AVX2__)
+  const __m256i bs = _mm256_set1_epi8('\\');
+  for (size_t i = 0; i < n; i += 32) {
+    uint32_t m = static_cast<uint32_t>(
+        _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + i)), bs)));
+    if (n - i < 32) m &= (uint32_t{1} << (n - i)) - 1;
+    if (m) return true;
+  }
+  return false;
+#else
+  return std::memchr(s, '\\', n) != nullptr;
+#endif
+}
+
 // The value of a string token: the text between the quotes when it holds no
 // escape (stage 1 validated its UTF-8 and rejected raw control characters;
 // nothing is copied, and `clean` says it needs no JSON escaping), else
-// simdjson's unescaped copy.
-error_code string_of(od::value& v, std::string_view& out, bool& clean) {
+// simdjson's unescaped copy. Inlined into the walk, so that the view and the
+// flag stay in registers.
+[[gnu::always_inline]] inline error_code string_of(od::value& v, std::string_view& out, bool& clean) {
   std::string_view s = trim_token(v.raw_json_token());
-  if (s.size() >= 2 && s.back() == '"' && !std::memchr(s.data() + 1, '\\', s.size() - 2)) {
+  if (s.size() >= 2 && s.back() == '"' && !has_backslash(s.data() + 1, s.size() - 2)) {
     out = s.substr(1, s.size() - 2);
     clean = true;
     return simdjson::SUCCESS;

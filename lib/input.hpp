@@ -73,6 +73,9 @@ class LineBlockReader {
     size_t size = 0;              // bytes of whole lines (the last ends with '\n' or at EOF)
     uint64_t first_line = 1;      // number of the block's first line
     std::vector<uint64_t> overlong;  // numbers of lines that were too long
+    // Offset of each '\n' in data[0, size), in order: line first_line + k ends
+    // at newlines[k] (the last line may end at size instead, unterminated).
+    std::vector<size_t> newlines;
   };
   // Blocks hold about block_size bytes; the buffer grows to max_line + 1 only
   // when one line needs it.
