@@ -343,6 +343,11 @@ Lines read_lines(InputStream& in, size_t block_size, size_t max_line, size_t pad
     for (size_t k = 0; k < padding; ++k) sink = sink + block.data[block.size + k];
     out.joined.append(block.data, block.size);
     for (uint64_t n : block.overlong) out.overlong.push_back(n);
+    // The block's newline index is every '\n' of the block, in order (found here by a plain scan).
+    std::vector<size_t> want_newlines;
+    for (size_t k = 0; k < block.size; ++k)
+      if (block.data[k] == '\n') want_newlines.push_back(k);
+    BOOST_TEST(block.newlines == want_newlines, "newline index of block " << out.blocks);
     uint64_t line = block.first_line;
     size_t start = 0;
     while (start < block.size) {
