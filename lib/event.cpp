@@ -61,7 +61,7 @@ void opt_string(Out& out, const std::optional<S>& v) {
 }
 
 template <typename Out>
-void opt_int(Out& out, const std::optional<int64_t>& v) {
+[[gnu::always_inline]] inline void opt_int(Out& out, const std::optional<int64_t>& v) {
   if (v) append_int(out, *v);
   else out.append("null", 4);
 }
@@ -74,7 +74,7 @@ void lit(Out& out, std::string_view s) {
 // A string the parser found clean (EventView::clean) is copied between quotes
 // without the escape scan.
 template <typename Out>
-void str(Out& out, std::string_view s, bool clean) {
+[[gnu::always_inline]] inline void str(Out& out, std::string_view s, bool clean) {
   if (!clean) return append_json_string(out, s);
   out.push_back('"');
   out.append(s.data(), s.size());
@@ -82,7 +82,7 @@ void str(Out& out, std::string_view s, bool clean) {
 }
 
 template <typename Out, typename List>
-void str_list(Out& out, const List& v, bool clean) {
+[[gnu::always_inline]] inline void str_list(Out& out, const List& v, bool clean) {
   if (!clean) return append_json_string_array(out, v);
   out.push_back('[');
   for (size_t i = 0; i < v.size(); ++i) {
@@ -93,7 +93,7 @@ void str_list(Out& out, const List& v, bool clean) {
 }
 
 template <typename Out, typename S>
-void opt_str(Out& out, const std::optional<S>& v, bool clean) {
+[[gnu::always_inline]] inline void opt_str(Out& out, const std::optional<S>& v, bool clean) {
   if (v) str(out, *v, clean);
   else out.append("null", 4);
 }

@@ -52,7 +52,7 @@ std::string RecordBuilder::where(Field f) const {
   return s;
 }
 
-const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) const {
+[[gnu::always_inline]] inline const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) const {
   size_t n = ex_.alternatives(f);
   // One path, as in the canonical preset: its value, whatever it is (null and
   // "" are "no value" only in preferring another alternative).
@@ -71,7 +71,7 @@ const SlotValue* RecordBuilder::pick(const RawRecord& r, Field f, bool scalar) c
   return null_seen;
 }
 
-bool RecordBuilder::text_value(const RawRecord& r, Field f, bool allow_number, std::optional<std::string_view>& out,
+[[gnu::always_inline]] inline bool RecordBuilder::text_value(const RawRecord& r, Field f, bool allow_number, std::optional<std::string_view>& out,
                                bool* clean) const {
   out.reset();
   const SlotValue* v = pick(r, f, true);
@@ -99,7 +99,7 @@ Status RecordBuilder::text_error(const RawRecord& r, Field f) const {
   return Status::error(where(f) + " must be a string, not " + kind_name(pick(r, f, true)->kind));
 }
 
-Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found,
+[[gnu::always_inline]] inline Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::string_view>& out, bool& found,
                                  char strip, bool& clean) {
   out.clear();
   found = false;
@@ -128,7 +128,7 @@ Status RecordBuilder::list_value(const RawRecord& r, Field f, std::vector<std::s
   return {};
 }
 
-bool RecordBuilder::count_value(const RawRecord& r, Field f, std::optional<int64_t>& out) const {
+[[gnu::always_inline]] inline bool RecordBuilder::count_value(const RawRecord& r, Field f, std::optional<int64_t>& out) const {
   out.reset();
   const SlotValue* v = pick(r, f);
   if (!v || v->kind == JsonKind::kNull) return true;
