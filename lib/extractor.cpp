@@ -457,7 +457,7 @@ error_code Extractor::walk_filtered(od::array arr, const Node& n, RawRecord* rec
 
 // Numbers are kept as their tokens and checked where they are converted (a
 // count, a time, an id), so a number no field uses costs nothing.
-error_code Extractor::capture(od::value v, od::json_type t, const Node& n, RawRecord* rec) {
+[[gnu::always_inline]] inline error_code Extractor::capture(od::value& v, od::json_type t, const Node& n, RawRecord* rec) {
   error_code e;
   switch (t) {
     case od::json_type::string:

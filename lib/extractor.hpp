@@ -127,7 +127,7 @@ class Extractor {
   void index_children();
   simdjson::error_code walk(simdjson::ondemand::value v, uint32_t node, RawRecord* rec);
   simdjson::error_code walk_object(simdjson::ondemand::object obj, uint32_t node, RawRecord* rec);
-  simdjson::error_code capture(simdjson::ondemand::value v, simdjson::ondemand::json_type t, const Node& n,
+  simdjson::error_code capture(simdjson::ondemand::value& v, simdjson::ondemand::json_type t, const Node& n,
                                RawRecord* rec);
   simdjson::error_code walk_filtered(simdjson::ondemand::array arr, const Node& n, RawRecord* rec);
   RawRecord* open(std::deque<RawRecord>& pool, size_t& count);
