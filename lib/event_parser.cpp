@@ -102,6 +102,7 @@ class JsonEventSink final : public EventSink {
     append_event_json(out, event);
     return std::nullopt;
   }
+  bool commit_per_event() const override { return false; }
 };
 
 }  // namespace
@@ -310,9 +311,18 @@ void EventParser::commit() {
   if (!std::is_sorted(outcomes_.begin(), outcomes_.end(), by_line))
     std::stable_sort(outcomes_.begin(), outcomes_.end(), by_line);
   size_t written = 0;  // block_out_ bytes already handed on
+  size_t kept_end = 0;  // end of the kept events not yet handed on
+  const bool per_event = sink_->commit_per_event();
+  auto hand_on = [&]() {
+    if (kept_end > written) {
+      sink_->commit(block_out_.view().substr(written, kept_end - written), out_);
+      written = kept_end;
+    }
+  };
   for (const Outcome& o : outcomes_) {
     if (stopped_) break;
     if (o.error >= 0) {
+      hand_on();  // the events before a record error go out before it can stop the run
       const RecordError& err = errors_[o.error];
       if (err.profile_only) {
         ++stats_.bad_profiles;
@@ -324,12 +334,9 @@ void EventParser::commit() {
       if (!on_error_(err)) stopped_ = true;
       continue;
     }
-    // Events: write everything up to this one's end.
-    if (o.out_end > written) {
-      std::string_view output = block_out_.view().substr(written, o.out_end - written);
-      sink_->commit(output, out_);
-      written = o.out_end;
-    }
+    // Events: everything up to this one's end is kept.
+    kept_end = o.out_end;
+    if (per_event) hand_on();
     ++stats_.events;
     ++stats_.records;
     if (o.account >= 0) {
@@ -345,6 +352,7 @@ void EventParser::commit() {
       }
     }
   }
+  if (!stopped_) hand_on();
   outcomes_.clear();
   errors_.clear();
   block_out_.clear();
