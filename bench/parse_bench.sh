@@ -5,8 +5,11 @@
 # same), then times, on one core (taskset -c 0) and on the same file:
 #   reference     bench/ndjson_count: simdjson On-Demand iterate_many, reading each event's "id"
 #   chorus-parse  chorus-parse --preset canonical --quiet -o /dev/null
-#   jq            jq -c '{id, account, ts, type, text, urls, hashtags, mentions, parent}', on the
-#                 first --jq-size MB of the same file (whole lines): jq is slow, throughput is per byte
+#   jq            jq -c "$jq_filter" (below: every field of the canonical event, in chorus-parse's
+#                 order), on the first --jq-size MB of the same file (whole lines): jq is slow,
+#                 throughput is per byte. Before timing, jq's output on that prefix is compared
+#                 with chorus-parse's: they must be byte-identical (the same fields extracted),
+#                 else the jq ratio is marked as not comparable.
 # Best of --runs runs for each program (jq included). Prints a table, the ratios
 # against the targets with PASS or MISS, and chorus-parse's peak RSS.
 #
@@ -100,6 +103,8 @@ else
 fi
 bytes=$(file_size "$data")
 
+# Every field chorus-parse writes for a canonical event, in its order.
+jq_filter='{id, account, ts, type, text, urls, hashtags, mentions, media, parent, lang, audience, platform, views, likes}'
 jq_data=$dir/events-${size_mb}MB-seed$seed.jq-${jq_mb}MB.jsonl
 if ((have_jq)) && [[ ! -f $jq_data || $jq_data -ot $data ]]; then
     # Whole lines only: drop the line the cut falls in.
@@ -165,6 +170,21 @@ if [[ $parsed != "$events" ]]; then
     echo "WARNING: chorus-parse wrote $parsed events, the reference counted $events"
 fi
 
+# "The same fields": jq's output on its prefix must be chorus-parse's, byte for byte (canonical
+# input keeps every field's text; chorus-parse writes compact JSON in this field order).
+jq_same=''
+if ((have_jq)); then
+    jq -c "$jq_filter" "$jq_data" >"$work/jq.out" || die "jq failed on $jq_data"
+    "$parse" --preset canonical --quiet "$jq_data" >"$work/parse.out" || die "chorus-parse failed on $jq_data"
+    if cmp -s "$work/jq.out" "$work/parse.out"; then
+        jq_same=yes
+    else
+        jq_same=no
+        echo "WARNING: jq's output differs from chorus-parse's on $jq_data: the jq ratio is not comparable"
+    fi
+    rm -f "$work/jq.out" "$work/parse.out"
+fi
+
 best_of "$runs" /dev/null "$ref" "$data"
 ref_s=$best ref_cpu=$best_cpu
 best_of "$runs" /dev/null "$parse" --preset canonical --quiet -o /dev/null "$data"
@@ -176,7 +196,7 @@ if ((have_jq)); then
     jq_events=$(wc -l <"$jq_data")
     # Best of N like the others: jq's speed varies by a fifth from run to run, and one slow
     # run of the slower program would flatter the ratio.
-    best_of "$runs" /dev/null jq -c '{id, account, ts, type, text, urls, hashtags, mentions, parent}' "$jq_data"
+    best_of "$runs" /dev/null jq -c "$jq_filter" "$jq_data"
     jq_s=$best jq_cpu=$best_cpu
 fi
 
@@ -224,7 +244,11 @@ echo "chorus-parse / reference: $vs_ref %   target >= 25 %: $(verdict "$vs_ref" 
 if ((have_jq)); then
     vs_jq=$(awk -v pb="$bytes" -v ps="$parse_s" -v jb="$jq_bytes" -v js="$jq_s" \
         'BEGIN { printf "%.1f", (pb / ps) / (jb / js) }')
-    echo "chorus-parse / jq:        $vs_jq x   target >= 30 x: $(verdict "$vs_jq" 30)$by_cpu_jq"
+    if [[ $jq_same == yes ]]; then
+        echo "chorus-parse / jq:        $vs_jq x   target >= 30 x: $(verdict "$vs_jq" 30)$by_cpu_jq   (outputs byte-identical)"
+    else
+        echo "chorus-parse / jq:        $vs_jq x   NOT COMPARABLE: jq's output differs from chorus-parse's$by_cpu_jq"
+    fi
 else
     echo "chorus-parse / jq:        not measured (jq not installed)"
 fi
