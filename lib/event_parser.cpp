@@ -243,7 +243,11 @@ void EventParser::process_lines(char* data, size_t size, size_t pos, uint64_t li
   }
 }
 
-void EventParser::process_block_many(char* data, size_t size, uint64_t first_line, const std::vector<size_t>& newlines) {
+void EventParser::process_block_many(const LineBlockReader::Block& block) {
+  char* const data = block.data;
+  const size_t size = block.size;
+  const uint64_t first_line = block.first_line;
+  const std::vector<size_t>& newlines = block.newlines;
   od::document_stream docs;
   // A constant batch size, so the parser allocates once (a larger block, holding
   // a long line, makes it grow once more).
@@ -251,27 +255,26 @@ void EventParser::process_block_many(char* data, size_t size, uint64_t first_lin
     process_lines(data, size, 0, first_line);
     return;
   }
+  // Line first_line + k starts where newlines[k - 1] ends the line before it.
+  auto start_of = [&](size_t index) { return index ? newlines[index - 1] + 1 : size_t{0}; };
   uint64_t line = first_line;
-  size_t line_pos = 0;    // where `line` starts
   size_t line_index = 0;  // newlines[line_index] ends `line` (when there is one)
   uint64_t doc_line = 0;  // line of the previous document (0: none yet)
-  size_t doc_line_pos = 0, doc_line_index = 0;
+  size_t doc_line_index = 0;
   // From the previous document's line on (or the block's start), read line by line.
   auto fall_back = [&]() {
     uint64_t from = doc_line ? doc_line : first_line;
     rollback(from);
-    process_lines(data, size, doc_line ? doc_line_pos : 0, from);
+    process_lines(data, size, doc_line ? start_of(doc_line_index) : 0, from);
   };
   for (auto it = docs.begin(); it != docs.end(); ++it) {
     size_t off = it.current_index();
     // Move to the line holding `off`.
-    size_t second_line_start = 0;
-    uint64_t crossed = 0;
-    while (line_index < newlines.size() && newlines[line_index] < off) {
-      line_pos = newlines[line_index++] + 1;
-      ++line;
-      if (++crossed == 1) second_line_start = line_pos;
-    }
+    const size_t index_before = line_index;
+    while (line_index < newlines.size() && newlines[line_index] < off) ++line_index;
+    line += line_index - index_before;
+    // Where the line after the previous document's starts (when a line was crossed).
+    const size_t second_line_start = line_index > index_before ? start_of(index_before + 1) : 0;
     // Between the end of the previous document's line and this document, only
     // whitespace: anything else is a record that spilled over a line end.
     bool suspect;
@@ -283,19 +286,16 @@ void EventParser::process_block_many(char* data, size_t size, uint64_t first_lin
     error_code e = (*it).get(ref);
     if (e) {
       doc_line = line;  // re-read from this document's line
-      doc_line_pos = line_pos;
       doc_line_index = line_index;
       return fall_back();
     }
     od::document& doc = ref;
     if ((e = handle_document(doc, line))) {
       doc_line = line;
-      doc_line_pos = line_pos;
       doc_line_index = line_index;
       return fall_back();
     }
     doc_line = line;
-    doc_line_pos = line_pos;
     doc_line_index = line_index;
   }
   // After the last document's line only blank lines may follow (else: a truncated record).
@@ -371,7 +371,7 @@ Status EventParser::parse_json(InputStream& in) {
     // A UTF-8 byte order mark opening the input is not part of the first record.
     if (block.first_line == 1 && block.size >= 3 && std::memcmp(block.data, "\xEF\xBB\xBF", 3) == 0)
       std::memset(block.data, ' ', 3);
-    if (block.size > 0) process_block_many(block.data, block.size, block.first_line, block.newlines);
+    if (block.size > 0) process_block_many(block);
     // After the block pass, whose fallback may roll back outcomes by line;
     // commit() puts these in line order.
     for (uint64_t l : block.overlong)

@@ -120,7 +120,7 @@ class EventParser {
   Status parse_json(InputStream& in);
   Status parse_csv(InputStream& in);
   // newlines: the offset of each '\n' in the block (LineBlockReader::Block).
-  void process_block_many(char* data, size_t size, uint64_t first_line, const std::vector<size_t>& newlines);
+  void process_block_many(const LineBlockReader::Block& block);
   void process_lines(char* data, size_t size, size_t from, uint64_t line);
   // Extracts and builds the records of one document; a simdjson error is returned.
   simdjson::error_code handle_document(simdjson::ondemand::document& doc, uint64_t line);
