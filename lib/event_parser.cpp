@@ -102,7 +102,6 @@ class JsonEventSink final : public EventSink {
     append_event_json(out, event);
     return std::nullopt;
   }
-  bool commit_per_event() const override { return false; }
 };
 
 }  // namespace
@@ -312,7 +311,6 @@ void EventParser::commit() {
     std::stable_sort(outcomes_.begin(), outcomes_.end(), by_line);
   size_t written = 0;  // block_out_ bytes already handed on
   size_t kept_end = 0;  // end of the kept events not yet handed on
-  const bool per_event = sink_->commit_per_event();
   auto hand_on = [&]() {
     if (kept_end > written) {
       sink_->commit(block_out_.view().substr(written, kept_end - written), out_);
@@ -336,7 +334,6 @@ void EventParser::commit() {
     }
     // Events: everything up to this one's end is kept.
     kept_end = o.out_end;
-    if (per_event) hand_on();
     ++stats_.events;
     ++stats_.records;
     if (o.account >= 0) {

@@ -80,11 +80,10 @@ class EventSink {
   };
   virtual ~EventSink() = default;
   virtual std::optional<Refusal> append(const EventView& event, TextBuffer& out) = 0;
+  // `output` is what append() wrote for one or more consecutive kept events
+  // (a run between skipped records: fewer, larger writes, which skip the
+  // output's buffer).
   virtual void commit(std::string_view output, OutputStream& out) { out.write(output); }
-  // Whether commit() must see each event's output alone. When false, it is
-  // given the outputs of consecutive kept events at once (fewer, larger
-  // writes, which skip the output's buffer).
-  virtual bool commit_per_event() const { return true; }
 };
 
 class EventParser {

@@ -1,5 +1,6 @@
 #include "fingerprint.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 
@@ -17,6 +18,15 @@ constexpr std::string_view kSignalNames[kSignalCount] = {"share", "reply", "text
 
 // Labels are cut to this many bytes (at a character boundary), "…" added.
 constexpr size_t kLabelBytes = 200;
+
+// What append() writes for an event, read back by commit(): this header, the
+// marks, then the labels of keys that may be new. The header carries the
+// sizes and the marks' count by signal, so commit() splits a run of events
+// and counts their marks without scanning a byte.
+struct EventHeader {
+  uint64_t marks_bytes, labels_bytes;
+  uint32_t counts[kSignalCount];
+};
 
 // The key as the dedup and label tables hold it: the hash with its kind mixed
 // in, since a group's first text has the same hash under text: and near:.
@@ -111,6 +121,7 @@ void Fingerprinter::add_mark(Signal s, XXH128_hash_t h, std::string_view label, 
   for (const auto& k : event_keys_)
     if (k == key) return;
   event_keys_.push_back(key);
+  ++event_counts_[static_cast<size_t>(s)];
   std::string_view kind = kSignalNames[static_cast<size_t>(s)];
   TextBuffer& out = *out_;
   out.reserve_more(kind.size() + 33 + tail_.size());
@@ -167,7 +178,11 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
   tail_ += '\n';
   out_ = &out;
   event_keys_.clear();
+  event_counts_.fill(0);
   pending_labels_.clear();
+  const size_t header_at = out.size();
+  out.reserve_more(sizeof(EventHeader));
+  out.commit(sizeof(EventHeader));
   const SignalSet on = opt_.signals;
 
   if (e.type == EventType::kShare) {
@@ -243,57 +258,38 @@ std::optional<EventSink::Refusal> Fingerprinter::append(const EventView& e, Text
       }
     }
   }
-  if (!pending_labels_.empty()) {
-    out.push_back('\x01');
-    out.append(pending_labels_);
-  }
+  EventHeader h;
+  h.marks_bytes = out.size() - header_at - sizeof h;
+  h.labels_bytes = pending_labels_.size();
+  std::copy(event_counts_.begin(), event_counts_.end(), h.counts);
+  out.append(pending_labels_);
+  std::memcpy(out.end() - (out.size() - header_at), &h, sizeof h);
   out_ = nullptr;
   return std::nullopt;
 }
 
 void Fingerprinter::commit(std::string_view output, OutputStream& out) {
-  size_t sep = output.find('\x01');
-  std::string_view marks = output.substr(0, sep);
-  out.write(marks);
-  // Count the marks by kind: the text before each line's ':'. The kind is
-  // guessed from its first letters and checked; signal_of_key() is the rule.
-  for (size_t pos = 0; pos < marks.size();) {
-    const std::string_view line = marks.substr(pos, marks.find('\n', pos) - pos);
-    std::optional<Signal> s;
-    if (line.size() > 4) {
-      switch (line[0]) {
-        case 's': s = Signal::kShare; break;
-        case 'r': s = Signal::kReply; break;
-        case 'n': s = Signal::kNear; break;
-        case 'u': s = Signal::kUrl; break;
-        case 'd': s = Signal::kDomain; break;
-        case 't': s = line[1] == 'e' ? Signal::kText : line[3] == ':' ? Signal::kTag : Signal::kTagSeq; break;
-        case 'm': s = line[2] == 'n' ? Signal::kMention : Signal::kMedia; break;
-        default: break;
+  while (output.size() >= sizeof(EventHeader)) {
+    EventHeader h;
+    std::memcpy(&h, output.data(), sizeof h);
+    output.remove_prefix(sizeof h);
+    out.write(output.substr(0, h.marks_bytes));
+    for (size_t i = 0; i < kSignalCount; ++i) stats_.marks[i] += h.counts[i];
+    std::string_view labels = output.substr(h.marks_bytes, h.labels_bytes);
+    output.remove_prefix(h.marks_bytes + h.labels_bytes);
+    if (!labels_out_) continue;
+    while (labels.size() >= 20) {
+      std::pair<uint64_t, uint64_t> key;
+      uint32_t len;
+      std::memcpy(&key.first, labels.data(), 8);
+      std::memcpy(&key.second, labels.data() + 8, 8);
+      std::memcpy(&len, labels.data() + 16, 4);
+      if (labelled_.insert(key).second) {
+        labels_out_->write(labels.substr(20, len));
+        ++stats_.labels;
       }
-      if (s) {
-        const std::string_view name = signal_name(*s);
-        if (line.size() <= name.size() || line.compare(0, name.size(), name) != 0 || line[name.size()] != ':')
-          s.reset();
-      }
+      labels.remove_prefix(20 + len);
     }
-    if (!s) s = signal_of_key(line);
-    if (s) ++stats_.marks[static_cast<size_t>(*s)];
-    pos += line.size() + 1;
-  }
-  if (sep == std::string_view::npos || !labels_out_) return;
-  std::string_view labels = output.substr(sep + 1);
-  while (labels.size() >= 20) {
-    std::pair<uint64_t, uint64_t> key;
-    uint32_t len;
-    std::memcpy(&key.first, labels.data(), 8);
-    std::memcpy(&key.second, labels.data() + 8, 8);
-    std::memcpy(&len, labels.data() + 16, 4);
-    if (labelled_.insert(key).second) {
-      labels_out_->write(labels.substr(20, len));
-      ++stats_.labels;
-    }
-    labels.remove_prefix(20 + len);
   }
 }
 

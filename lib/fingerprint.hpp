@@ -85,11 +85,12 @@ class Fingerprinter final : public EventSink {
   // The marks stream's parameters as one line of JSON (for its header).
   std::string parameters_json() const;
 
-  // Appends the event's marks (and, with labels, after a 0x01 byte, the
-  // labels of keys that may be new); refuses an event whose time cannot be
-  // written.
+  // Appends the event's marks (after a header with their size and count by
+  // signal, and followed, with labels, by the labels of keys that may be
+  // new); refuses an event whose time cannot be written (appending nothing).
   std::optional<Refusal> append(const EventView& event, TextBuffer& out) override;
-  // Writes the marks to `out` and the labels of keys not labelled yet to the
+  // Given what append() wrote for one or more consecutive events: writes
+  // their marks to `out` and the labels of keys not labelled yet to the
   // labels stream, and counts the marks.
   void commit(std::string_view output, OutputStream& out) override;
 
@@ -112,6 +113,7 @@ class Fingerprinter final : public EventSink {
   std::string tail_, text_, tag_, tags_, chain_label_, key_material_, scratch_;
   TextBuffer* out_ = nullptr;
   std::vector<std::pair<uint64_t, uint64_t>> event_keys_;
+  std::array<uint32_t, kSignalCount> event_counts_{};
   std::string pending_labels_;
   // Keys labelled so far (128-bit keys, hashed by their low half).
   struct KeyHash {

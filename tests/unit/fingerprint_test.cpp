@@ -17,6 +17,7 @@
 #include <xxhash.h>
 
 #include <boost/test/unit_test.hpp>
+#include <array>
 #include <cstdio>
 #include <initializer_list>
 #include <memory>
@@ -685,6 +686,56 @@ BOOST_AUTO_TEST_CASE(validate_and_parameters) {
   BOOST_TEST(p.find('\n') == std::string::npos);
   BOOST_TEST(p.find("\"hash\":\"xxh3-128\"") != std::string::npos, p);
   BOOST_TEST(p.back() == '}');
+}
+
+// EventParser hands a run of kept events to commit() at once: the marks,
+// labels and counts must be those of the events committed one by one, and the
+// counts those of the lines written (counted here from the output itself).
+BOOST_AUTO_TEST_CASE(run_of_events_committed_at_once) {
+  FingerprintOptions o;
+  o.labels = true;
+  std::vector<Ev> events;
+  Ev a = post("the same words written in a row here #one #two");
+  a.hashtags = {"one", "two"};
+  a.urls = {"https://Example.com/a?utm_source=x&b=2"};
+  a.mentions = {"@Bob"};
+  events.push_back(a);
+  events.push_back(share_of("p1", 1700000001LL * 1000000));
+  Ev c = a;  // the same keys again: labelled once
+  c.id = "e3";
+  c.media = {"v123"};
+  events.push_back(c);
+  events.push_back(post(""));  // no marks at all
+
+  Harness one_by_one(o), at_once(o);
+  std::string expected;
+  for (const Ev& e : events) expected += one_by_one.marks(e);
+
+  chorus::TextBuffer buf;
+  for (const Ev& e : events) BOOST_TEST_REQUIRE(!at_once.fingerprinter().append(e.view(), buf));
+  std::string got;
+  auto out = chorus::OutputStream::to_string(&got);
+  at_once.fingerprinter().commit(buf.view(), *out);
+  BOOST_TEST_REQUIRE(out->close().ok());
+
+  BOOST_TEST(got == expected);
+  BOOST_TEST(at_once.labels() == one_by_one.labels());
+  const auto& s1 = one_by_one.fingerprinter().stats();
+  const auto& s2 = at_once.fingerprinter().stats();
+  BOOST_TEST(s2.labels == s1.labels);
+  std::array<uint64_t, chorus::kSignalCount> lines{};
+  size_t total = 0;
+  for (size_t pos = 0; pos < got.size(); pos = got.find('\n', pos) + 1) {
+    auto kind = chorus::signal_of_key(std::string_view(got).substr(pos, got.find('\t', pos) - pos));
+    BOOST_TEST_REQUIRE(kind.has_value());
+    ++lines[static_cast<size_t>(*kind)];
+    ++total;
+  }
+  BOOST_TEST(total >= 12u);  // text, near, url, domain, 2 tags, tagseq, mention; share; media, ...
+  for (size_t i = 0; i < chorus::kSignalCount; ++i) {
+    BOOST_TEST(s2.marks[i] == lines[i], chorus::signal_name(static_cast<Signal>(i)));
+    BOOST_TEST(s1.marks[i] == lines[i], chorus::signal_name(static_cast<Signal>(i)));
+  }
 }
 
 BOOST_AUTO_TEST_SUITE_END()
