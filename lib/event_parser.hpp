@@ -70,8 +70,8 @@ struct ParseStats {
 // sink refuses is skipped like any other bad record. An event's output may
 // still be discarded after append() — its block is re-read line by line when
 // a later record of the block is malformed — so what must happen only for
-// kept events is done in commit(), called once an event's output is final, in
-// input order, to write it (by default as it is).
+// kept events is done in commit(), called once events' outputs are final, in
+// input order, to write them (by default as they are).
 class EventSink {
  public:
   struct Refusal {
