@@ -299,7 +299,7 @@ void EventParser::process_block_many(const LineBlockReader::Block& block) {
   }
   // After the last document's line only blank lines may follow (else: a truncated record).
   size_t after = 0;
-  if (doc_line) after = doc_line_index < newlines.size() ? newlines[doc_line_index] + 1 : size;
+  if (doc_line) after = doc_line_index < newlines.size() ? start_of(doc_line_index + 1) : size;
   if (docs.truncated_bytes() > 0 || !is_blank(data + after, size - after)) fall_back();
 }
 

@@ -118,7 +118,7 @@ class EventParser {
 
   Status parse_json(InputStream& in);
   Status parse_csv(InputStream& in);
-  // newlines: the offset of each '\n' in the block (LineBlockReader::Block).
+  // Line numbers come from the block's newline index (LineBlockReader::Block::newlines).
   void process_block_many(const LineBlockReader::Block& block);
   void process_lines(char* data, size_t size, size_t from, uint64_t line);
   // Extracts and builds the records of one document; a simdjson error is returned.
