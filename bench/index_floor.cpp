@@ -21,13 +21,14 @@
 //
 // usage: index_floor [--texts N] [--bands B] [--record BYTES]   (defaults 1295925, 16, 80:
 // the texts of bench/hash_bench.sh's 2 M events, the index's bands, a 20-word text's record)
-// Exit status: 0 success, 2 usage error.
+// Exit status: 0 success, 1 out of memory, 2 usage error.
 
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <string>
 
 #include "huge_alloc.hpp"
@@ -125,9 +126,17 @@ int main(int argc, char** argv) {
     else if (arg == "--record") record = v;
     else usage(("unknown argument " + arg).c_str());
   }
-  if (bands > 256 || texts > (size_t{1} << 31) || record > 4096) usage("--bands at most 256, --texts 2^31, --record 4096");
-  const Result fresh = run(texts, static_cast<unsigned>(bands), record, false);
-  const Result touched = run(texts, static_cast<unsigned>(bands), record, true);
+  // Bucket numbers come from a 32-bit check times the bucket count: both below 2^32.
+  if (bands > 256 || texts > (size_t{1} << 31) / bands || record > 4096)
+    usage("--bands at most 256, --texts times --bands at most 2^31, --record at most 4096");
+  Result fresh, touched;
+  try {
+    fresh = run(texts, static_cast<unsigned>(bands), record, false);
+    touched = run(texts, static_cast<unsigned>(bands), record, true);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "index_floor: out of memory for %zu texts of %lu bands\n", texts, bands);
+    return 1;
+  }
   std::printf("texts %zu, bands %lu, record %zu bytes\n", texts, bands, record);
   std::printf("fresh    %7.0f ns/text  (pages first touched by the inserts)\n", fresh.ns_per_text);
   std::printf("touched  %7.0f ns/text  (tables written beforehand at %.2f GB/s)\n", touched.ns_per_text,
