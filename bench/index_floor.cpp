@@ -31,19 +31,12 @@
 #include <new>
 #include <string>
 
+#include "gen_text.hpp"  // chorus::gen::Rng, header-only
 #include "huge_alloc.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-uint64_t mix64(uint64_t x) {
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
 struct Result {
   double ns_per_text = 0, touch_gbps = 0;
@@ -71,14 +64,14 @@ Result run(size_t texts, unsigned bands, size_t record, bool touch) {
   }
   uint64_t* slots = table.data();
   const auto t0 = Clock::now();
-  uint64_t state = 0x243f6a8885a308d3ULL;
+  chorus::gen::Rng rng(0x243f6a8885a308d3ULL);
   uint64_t keys[256];
   for (size_t t = 0; t < texts; ++t) {
-    const uint64_t fp = mix64(state += 0x9e3779b97f4a7c15ULL) | 1;
+    const uint64_t fp = rng.next() | 1;
     const size_t home = fp & (exact - 1);
     __builtin_prefetch(exact_fps.data() + home);
     for (unsigned b = 0; b < bands; ++b) {
-      keys[b] = mix64(state += 0x9e3779b97f4a7c15ULL);
+      keys[b] = rng.next();
       __builtin_prefetch(slots + ((keys[b] >> 32) * buckets >> 32) * kSlots);
     }
     size_t s = home;
